@@ -1,0 +1,1 @@
+"""Twilio collections as Dagster assets in PostgreSQL."""

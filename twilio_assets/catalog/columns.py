@@ -1,0 +1,169 @@
+"""Column kinds: how one Twilio JSON value becomes one typed PostgreSQL value.
+
+Twilio's wire formats are uneven (RFC 2822 dates in v2010, ISO 8601 in Insights, numbers sent as
+strings, prices as strings or numbers, "" for an absent SID). Each kind names the PostgreSQL type
+and the parser that turns the wire value into a Python value psycopg2 can load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+
+class MalformedValue(ValueError):
+    """A value that does not have the shape its column kind expects."""
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _text(value: Any) -> str | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise MalformedValue(f"expected a string, got {type(value).__name__}")
+    return str(value)
+
+
+def _rfc2822(value: Any) -> dt.datetime | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise MalformedValue(f"expected an RFC 2822 date string, got {value!r}")
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError) as exc:
+        raise MalformedValue(f"not an RFC 2822 date: {value!r}") from exc
+    # Twilio documents these as GMT; a date without a zone is taken as UTC, as twilio-python does.
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _iso8601(value: Any) -> dt.datetime | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise MalformedValue(f"expected an ISO 8601 timestamp, got {value!r}")
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise MalformedValue(f"not an ISO 8601 timestamp: {value!r}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _integer(value: Any) -> int | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise MalformedValue(f"expected an integer, got {value!r}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise MalformedValue(f"not an integer: {value!r}") from exc
+    if number != number.to_integral_value():
+        raise MalformedValue(f"not a whole number: {value!r}")
+    return int(number)
+
+
+def _numeric(value: Any) -> Decimal | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise MalformedValue(f"expected a number, got {value!r}")
+    try:
+        # str() first so a float price keeps the digits Twilio sent, not binary noise.
+        number = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise MalformedValue(f"not a number: {value!r}") from exc
+    if not number.is_finite():
+        raise MalformedValue(f"not a finite number: {value!r}")
+    return number
+
+
+def _boolean(value: Any) -> bool | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise MalformedValue(f"expected a boolean, got {value!r}")
+
+
+def _jsonb(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A column kind: its PostgreSQL type and the parser for Twilio's wire value."""
+
+    name: str
+    pg_type: str
+    parse: Callable[[Any], Any]
+
+
+TEXT = Kind("text", "text", _text)
+SID = Kind("sid", "text", _text)  # a Twilio SID; "" means absent and becomes NULL
+RFC2822 = Kind("rfc2822", "timestamptz", _rfc2822)
+ISO8601 = Kind("iso8601", "timestamptz", _iso8601)
+INTEGER = Kind("integer", "bigint", _integer)
+NUMERIC = Kind("numeric", "numeric", _numeric)
+BOOLEAN = Kind("boolean", "boolean", _boolean)
+JSONB = Kind("jsonb", "jsonb", _jsonb)
+
+KINDS = {kind.name: kind for kind in (TEXT, SID, RFC2822, ISO8601, INTEGER, NUMERIC, BOOLEAN, JSONB)}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One typed warehouse column, read from `source` (a dotted path into the record; default: `name`)."""
+
+    name: str
+    kind: Kind
+    description: str = ""
+    source: str | None = None
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple((self.source or self.name).split("."))
+
+    def extract(self, record: dict[str, Any]) -> Any:
+        value: Any = record
+        for part in self.path:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(part)
+        try:
+            return self.kind.parse(value)
+        except MalformedValue as exc:
+            raise MalformedValue(f"column {self.name!r} ({self.kind.name}): {exc}") from None
+
+
+def columns(spec: str, **descriptions: str) -> tuple[Column, ...]:
+    """Build columns from a compact `name:kind` list, one per line or space separated.
+
+    `from_:text` style names are not needed: Twilio field names are used verbatim and quoted in SQL.
+    A `name=source.path:kind` entry reads a nested value (used for Insights annotations).
+    """
+    built = []
+    for token in spec.split():
+        target, kind_name = token.rsplit(":", 1)
+        name, _, source = target.partition("=")
+        if kind_name not in KINDS:
+            raise ValueError(f"unknown column kind {kind_name!r} in {token!r}")
+        built.append(Column(name, KINDS[kind_name], descriptions.get(name, ""), source or None))
+    return tuple(built)

@@ -1,0 +1,1 @@
+"""Local development helpers: the embedded PostgreSQL and the demo."""

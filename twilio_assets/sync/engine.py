@@ -1,0 +1,199 @@
+"""The one generic engine: list a collection's window from Twilio page by page and upsert it.
+
+Everything collection-specific comes from the catalogue entry. A sync runs in one database
+transaction: it either lands whole or leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
+
+from ..catalog import Api, Collection, ReadMode
+from ..twilio_api import Page, TwilioAPIError, TwilioClient, TwilioError
+from ..warehouse import MergeCounts, Merger, SchemaMismatch, ensure_table, table_for
+from .rows import MalformedRecord, build_row
+from .window import Window, iso_z
+
+Log = Callable[[str], None]
+
+
+class SyncError(RuntimeError):
+    """A sync failed; the message says which collection, account and window, and the transaction was rolled back."""
+
+
+@dataclass
+class SyncResult:
+    collection: str
+    table: str
+    window: str
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    pages: int = 0
+    retries: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    accounts_synced: list[str] = field(default_factory=list)
+    accounts_skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def records_per_second(self) -> float:
+        return self.fetched / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """One paged listing to read: where, with which filters, and how to treat what comes back."""
+
+    url: str
+    params: dict[str, str]
+    scan_until: Window | None = None  # newest-first scan: stop once records are older than the window
+
+
+class _Progress:
+    """Logs how far a large sync has got, every few seconds rather than every record."""
+
+    def __init__(self, log: Log, label: str, every_seconds: float) -> None:
+        self._log, self._label, self._every = log, label, every_seconds
+        self._started = self._last = time.monotonic()
+
+    def tick(self, result: SyncResult, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last >= self._every:
+            self._last = now
+            elapsed = max(now - self._started, 1e-9)
+            self._log(
+                f"{self._label}: {result.fetched:,} records in {result.pages:,} pages "
+                f"({result.fetched / elapsed:,.0f} records/s)"
+            )
+
+
+def sync_collection(
+    *,
+    client: TwilioClient,
+    connection: Any,
+    schema: str,
+    collection: Collection,
+    window: Window,
+    accounts: Sequence[str],
+    main_account_sid: str,
+    run_id: str,
+    log: Log = lambda message: None,
+    progress_every_seconds: float = 5.0,
+) -> SyncResult:
+    """Sync one collection's window for the given accounts into `schema`, in one transaction."""
+    table = table_for(schema, collection)
+    result = SyncResult(collection=collection.name, table=str(table), window=str(window))
+    started = time.monotonic()
+    requests_before, retries_before = client.stats.requests, client.stats.retries
+    progress = _Progress(log, f"{collection.name} {window}", progress_every_seconds)
+    scopes: Sequence[str | None] = accounts if collection.per_account else [None]
+    try:
+        with connection:  # commit on success, roll back on any error
+            with connection.cursor() as cursor:
+                ensure_table(cursor, table, collection)
+                merger = Merger(cursor, table, collection, run_id)
+                for account in scopes:
+                    try:
+                        _sync_scope(client, merger, collection, window, account, main_account_sid, result, progress)
+                    except TwilioAPIError as exc:
+                        if collection.api is Api.INSIGHTS and exc.status == 403 and account is not None:
+                            # Voice Insights needs Advanced Features; an account without them is reported,
+                            # not fatal, so every other collection and account still syncs.
+                            result.accounts_skipped[account] = (
+                                f"Voice Insights Advanced Features are not active on account {account} "
+                                f"(Twilio error {exc.code}: {exc.twilio_message}); {collection.name} was not read "
+                                "for it. Turn them on in the Twilio Console (Voice > Settings) to sync it."
+                            )
+                            log(result.accounts_skipped[account])
+                            continue
+                        raise
+                    result.accounts_synced.append(account or "all")
+    except (TwilioError, MalformedRecord, SchemaMismatch) as exc:
+        raise SyncError(f"{collection.name} sync of {window} into {table} failed and was rolled back: {exc}") from None
+    result.seconds = time.monotonic() - started
+    result.requests = client.stats.requests - requests_before
+    result.retries = client.stats.retries - retries_before
+    progress.tick(result, force=True)
+    return result
+
+
+def _sync_scope(
+    client: TwilioClient,
+    merger: Merger,
+    collection: Collection,
+    window: Window,
+    account: str | None,
+    main_account_sid: str,
+    result: SyncResult,
+    progress: _Progress,
+) -> None:
+    for listing in _listings(client, collection, window, account, main_account_sid):
+        for page in client.pages(listing.url, listing.params, collection.list_key):
+            records, reached_end = _records_in_window(collection, page, listing.scan_until)
+            rows = [build_row(collection, record, f"page {page.number} of {page.url}") for record in records]
+            counts: MergeCounts = merger.merge(rows)
+            result.fetched += len(page.records)
+            result.pages += 1
+            result.inserted += counts.inserted
+            result.updated += counts.updated
+            result.unchanged += counts.unchanged
+            progress.tick(result)
+            if reached_end:
+                break
+    if collection.read is ReadMode.PER_PARENT:
+        return  # rows have no window column of their own; deletions are not inferred here
+    result.deleted += merger.mark_missing_deleted(
+        account_sids=[account] if account else None,
+        window=(window.start, window.end) if collection.windowed else None,
+    )
+
+
+def _records_in_window(collection: Collection, page: Page, scan_until: Window | None) -> tuple[list[dict], bool]:
+    kept = [r for r in page.records if collection.keep is None or (isinstance(r, dict) and collection.keep(r))]
+    if scan_until is None:
+        return kept, False
+    column = collection.column(collection.window_column or "")
+    inside, older_seen = [], False
+    for record in kept:
+        moment = column.extract(record) if isinstance(record, dict) else None
+        if moment is not None and moment < scan_until.start:
+            older_seen = True
+        elif scan_until.contains(moment):
+            inside.append(record)
+    return inside, older_seen
+
+
+def _listings(
+    client: TwilioClient, collection: Collection, window: Window, account: str | None, main_account_sid: str
+) -> Iterator[_Listing]:
+    base = client.hosts.for_api(collection.api.value)
+    params = dict(collection.params)
+    if collection.subaccount_param and account and account != main_account_sid:
+        params[collection.subaccount_param] = account
+    path = collection.path.replace("{account_sid}", account or "")
+    if collection.read is ReadMode.DAY_FILTER:
+        (date_param,) = collection.date_params
+        for day in window.days():
+            yield _Listing(base + path, {**params, date_param: day.isoformat()})
+    elif collection.read is ReadMode.TIME_RANGE:
+        start_param, end_param = collection.date_params
+        yield _Listing(base + path, {**params, start_param: iso_z(window.start), end_param: iso_z(window.end)})
+    elif collection.read is ReadMode.NEWEST_FIRST_SCAN:
+        yield _Listing(base + path, params, scan_until=window)
+    elif collection.read is ReadMode.FULL:
+        yield _Listing(base + path, params)
+    elif collection.read is ReadMode.PER_PARENT:
+        parent = collection.parent
+        assert parent is not None
+        after, before = parent.date_params
+        parent_params = {**params, after: iso_z(window.start), before: iso_z(window.end)}
+        for page in client.pages(base + parent.path, parent_params, parent.list_key):
+            for record in page.records:
+                parent_sid = record.get(parent.key_field) if isinstance(record, dict) else None
+                if parent_sid:
+                    yield _Listing(base + path.replace("{parent_sid}", str(parent_sid)), params)

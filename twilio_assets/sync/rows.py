@@ -1,0 +1,34 @@
+"""From one Twilio record to one warehouse row: typed values, then the raw JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..catalog import Collection, MalformedValue
+
+
+class MalformedRecord(ValueError):
+    """A record that cannot be stored as the catalogue describes it."""
+
+
+def without_dropped_fields(collection: Collection, record: dict[str, Any]) -> dict[str, Any]:
+    if not collection.drop_fields:
+        return record
+    return {k: v for k, v in record.items() if k not in collection.drop_fields}
+
+
+def build_row(collection: Collection, record: Any, where: str) -> tuple[Any, ...]:
+    """Typed column values followed by the record's JSON text. `where` names the record's origin for errors."""
+    if not isinstance(record, dict):
+        raise MalformedRecord(f"{collection.name}: {where} is a JSON {type(record).__name__}, not an object")
+    record = without_dropped_fields(collection, record)
+    key = record.get(collection.column(collection.primary_key).path[0])
+    label = f"{collection.primary_key}={key}" if key else "without a key"
+    try:
+        values = tuple(column.extract(record) for column in collection.columns)
+    except MalformedValue as exc:
+        raise MalformedRecord(f"{collection.name}: record {label} ({where}): {exc}") from None
+    if values[collection.column_names.index(collection.primary_key)] is None:
+        raise MalformedRecord(f"{collection.name}: a record ({where}) has no {collection.primary_key!r}, its primary key")
+    return (*values, json.dumps(record, sort_keys=True, separators=(",", ":")))

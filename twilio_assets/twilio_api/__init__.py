@@ -1,0 +1,21 @@
+"""A plain Twilio REST client (no Dagster): hosts, authentication, retries and paging."""
+
+from .auth import BasicAuth, OAuthClientCredentials
+from .client import MAX_PAGE_SIZE, Page, RequestStats, TwilioClient
+from .errors import ConfigurationError, TransientError, TwilioAPIError, TwilioError, UnexpectedResponse
+from .hosts import Hosts
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "BasicAuth",
+    "ConfigurationError",
+    "Hosts",
+    "OAuthClientCredentials",
+    "Page",
+    "RequestStats",
+    "TransientError",
+    "TwilioAPIError",
+    "TwilioClient",
+    "TwilioError",
+    "UnexpectedResponse",
+]
