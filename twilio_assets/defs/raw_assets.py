@@ -1,0 +1,154 @@
+"""One daily-partitioned asset per collection per instance, all built by one factory."""
+
+import dagster as dg
+from psycopg2 import sql
+
+from ..catalog import Collection
+from ..instances import Instance, SyncSettings
+from ..sync import SyncResult, Window, sync_collection
+from ..warehouse import META_COLUMNS, table_for
+from .partitions import daily_partitions
+from .resources import TwilioResource, WarehouseResource
+
+PRIMARY_KEY_CHECK = "primary_key_unique_and_not_null"
+
+
+def raw_asset_key(instance: Instance, collection: Collection) -> dg.AssetKey:
+    return dg.AssetKey([instance.schema, collection.name])
+
+
+def column_schema(collection: Collection) -> dg.TableSchema:
+    columns = [
+        dg.TableColumn(
+            name=c.name,
+            type=c.kind.pg_type,
+            description=c.description or (f"From `{c.source}`." if c.source else None),
+            constraints=dg.TableColumnConstraints(nullable=c.name != collection.primary_key, unique=c.name == collection.primary_key),
+        )
+        for c in collection.columns
+    ]
+    columns += [dg.TableColumn(name=name, type=ddl.split()[0], description=text) for name, ddl, text in META_COLUMNS]
+    return dg.TableSchema(columns=columns)
+
+
+def _description(instance: Instance, collection: Collection) -> str:
+    return (
+        f"Twilio **{collection.name}** of instance `{instance.name}`, upserted into "
+        f"`{instance.schema}.{collection.name}` by `{collection.primary_key}`.\n\n{collection.description}\n\n"
+        f"Each partition is one UTC day. The 3-hourly schedule refreshes today and the "
+        f"{instance.lookback_days} day(s) before it, so late changes (status, duration, price, annotations) "
+        "land; rows Twilio no longer lists in a re-read window get `_deleted_at`."
+    )
+
+
+def _table_counts(connection, table, primary_key: str) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL(
+                "select count(*) filter (where _deleted_at is null), count(*) filter (where _deleted_at is not null), "
+                "count(*) - count(distinct {key}), count(*) - count({key}) from {table}"
+            ).format(key=sql.Identifier(primary_key), table=table.sql)
+        )
+        live, deleted, duplicate_keys, null_keys = cursor.fetchone()
+    return {"live": live, "deleted": deleted, "duplicate_keys": duplicate_keys, "null_keys": null_keys}
+
+
+def _metadata(result: SyncResult, counts: dict[str, int]) -> dict[str, dg.MetadataValue]:
+    metadata: dict[str, dg.MetadataValue] = {
+        "dagster/row_count": dg.MetadataValue.int(counts["live"]),
+        "rows_marked_deleted_total": dg.MetadataValue.int(counts["deleted"]),
+        "window": dg.MetadataValue.text(result.window),
+        "records_fetched": dg.MetadataValue.int(result.fetched),
+        "rows_inserted": dg.MetadataValue.int(result.inserted),
+        "rows_updated": dg.MetadataValue.int(result.updated),
+        "rows_unchanged": dg.MetadataValue.int(result.unchanged),
+        "rows_deleted": dg.MetadataValue.int(result.deleted),
+        "pages": dg.MetadataValue.int(result.pages),
+        "requests": dg.MetadataValue.int(result.requests),
+        "retries": dg.MetadataValue.int(result.retries),
+        "duration_seconds": dg.MetadataValue.float(round(result.seconds, 3)),
+        "records_per_second": dg.MetadataValue.float(round(result.records_per_second, 1)),
+        "accounts_synced": dg.MetadataValue.text(", ".join(result.accounts_synced) or "none"),
+    }
+    if result.accounts_skipped:
+        metadata["accounts_skipped"] = dg.MetadataValue.md(
+            "\n".join(f"- {reason}" for reason in result.accounts_skipped.values())
+        )
+    return metadata
+
+
+def build_raw_asset(
+    instance: Instance, collection: Collection, partitions_def: dg.PartitionsDefinition
+) -> dg.AssetsDefinition:
+    key = raw_asset_key(instance, collection)
+    table_name = f"{instance.schema}.{collection.name}"
+
+    @dg.asset(
+        key=key,
+        description=_description(instance, collection),
+        group_name=instance.group_name,
+        kinds={"twilio", "postgres"},
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        required_resource_keys={instance.resource_key, "warehouse"},
+        metadata={
+            "dagster/table_name": f"postgres.{table_name}",
+            "dagster/column_schema": column_schema(collection),
+            "twilio/read_mode": collection.read.value,
+            "twilio/primary_key": collection.primary_key,
+        },
+        check_specs=[
+            dg.AssetCheckSpec(
+                PRIMARY_KEY_CHECK,
+                asset=key,
+                description=f"Every row of {table_name} has a {collection.primary_key}, and no two share one.",
+            )
+        ],
+        op_tags={"twilio/instance": instance.name},
+    )
+    def _raw_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        twilio: TwilioResource = getattr(context.resources, instance.resource_key)
+        warehouse: WarehouseResource = context.resources.warehouse
+        window = Window(*context.partition_time_window)
+        main_account = twilio.require_account_sid()
+        with twilio.build_client(on_retry=context.log.warning) as client:
+            connection = warehouse.connect()
+            try:
+                result = sync_collection(
+                    client=client,
+                    connection=connection,
+                    schema=instance.schema,
+                    collection=collection,
+                    window=window,
+                    accounts=[main_account],
+                    main_account_sid=main_account,
+                    run_id=context.run.run_id,
+                    log=context.log.info,
+                )
+                counts = _table_counts(connection, table_for(instance.schema, collection), collection.primary_key)
+            finally:
+                connection.close()
+        return dg.MaterializeResult(
+            metadata=_metadata(result, counts),
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name=PRIMARY_KEY_CHECK,
+                    passed=counts["duplicate_keys"] == 0 and counts["null_keys"] == 0,
+                    metadata={
+                        "duplicate_keys": dg.MetadataValue.int(counts["duplicate_keys"]),
+                        "null_keys": dg.MetadataValue.int(counts["null_keys"]),
+                    },
+                )
+            ],
+        )
+
+    return _raw_asset
+
+
+def build_raw_assets(settings: SyncSettings) -> list[dg.AssetsDefinition]:
+    partitions_def = daily_partitions(settings)
+    return [
+        build_raw_asset(instance, collection, partitions_def)
+        for instance in settings.instances
+        for collection in instance.collections
+    ]

@@ -1,0 +1,138 @@
+"""Dagster resources: one Twilio account per instance, and the PostgreSQL warehouse."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+import dagster as dg
+import psycopg2.extensions
+from pydantic import Field
+
+from ..instances import CONNECTION_SUFFIXES, CREDENTIAL_SUFFIXES, Instance, SyncSettings
+from ..twilio_api import ConfigurationError, Hosts, TwilioClient
+from ..warehouse import connect
+
+
+class TwilioResource(dg.ConfigurableResource):
+    """One Twilio account's credentials and connection settings.
+
+    Authentication, in order of preference when several are set: OAuth 2.0 client credentials
+    (an OAuth app), an API key SID + secret, or the Account SID + Auth Token. Bind secrets with
+    `dg.EnvVar` only, so they never appear in run config or the event log.
+    """
+
+    account_sid: str | None = Field(default=None, description="The account to sync (AC…).")
+    auth_token: str | None = Field(default=None, description="The account's Auth Token.")
+    api_key_sid: str | None = Field(default=None, description="An API key SID (SK…), with api_key_secret.")
+    api_key_secret: str | None = Field(default=None, description="The API key's secret.")
+    oauth_client_id: str | None = Field(default=None, description="An OAuth app's client ID, with oauth_client_secret.")
+    oauth_client_secret: str | None = Field(default=None, description="The OAuth app's client secret.")
+    base_url: str | None = Field(
+        default=None,
+        description="Point every Twilio host (api, insights, oauth) at one stand-in, e.g. the sandbox.",
+    )
+    region: str | None = Field(default=None, description="Twilio region, e.g. ie1 (optional).")
+    edge: str | None = Field(default=None, description="Twilio edge location, e.g. dublin (optional).")
+    page_size: int = Field(default=1000, description="Records per page, 1 to 1000.")
+    max_attempts: int = Field(default=8, description="Attempts per request before giving up on 429/5xx/network errors.")
+    env_prefix: str = Field(default="TWILIO_", description="Prefix of the variables holding these settings, for messages.")
+
+    def _var(self, suffix: str) -> str:
+        return f"{self.env_prefix}{suffix}"
+
+    def auth_method(self) -> str:
+        if self.oauth_client_id or self.oauth_client_secret:
+            return "oauth"
+        if self.api_key_sid or self.api_key_secret:
+            return "api_key"
+        return "auth_token"
+
+    def credentials_hint(self) -> str:
+        return {
+            "oauth": f"{self._var('OAUTH_CLIENT_ID')} and {self._var('OAUTH_CLIENT_SECRET')}",
+            "api_key": f"{self._var('API_KEY_SID')} and {self._var('API_KEY_SECRET')}",
+            "auth_token": f"{self._var('ACCOUNT_SID')} and {self._var('AUTH_TOKEN')}",
+        }[self.auth_method()]
+
+    def require_account_sid(self) -> str:
+        sid = self.account_sid or ""
+        if not (sid.startswith("AC") and len(sid) == 34):
+            raise ConfigurationError(
+                f"{self._var('ACCOUNT_SID')} must be set to the account's SID (AC followed by 32 hex digits); "
+                f"it is {'unset' if not sid else 'not an account SID'}. Fix: export {self._var('ACCOUNT_SID')}=AC…"
+            )
+        return sid
+
+    def build_client(self, on_retry: Callable[[str], None] | None = None) -> TwilioClient:
+        """A client for this account; raises ConfigurationError naming the missing variables."""
+        self.require_account_sid()
+        hosts = Hosts.build(base_url=self.base_url, region=self.region, edge=self.edge)
+        options = dict(
+            page_size=self.page_size,
+            max_attempts=self.max_attempts,
+            credentials_hint=self.credentials_hint(),
+            on_retry=on_retry,
+        )
+        method = self.auth_method()
+        if method == "oauth":
+            self._require_pair("OAUTH_CLIENT_ID", self.oauth_client_id, "OAUTH_CLIENT_SECRET", self.oauth_client_secret)
+            return TwilioClient.with_oauth(self.oauth_client_id, self.oauth_client_secret, hosts, **options)
+        if method == "api_key":
+            self._require_pair("API_KEY_SID", self.api_key_sid, "API_KEY_SECRET", self.api_key_secret)
+            return TwilioClient.with_basic(
+                self.api_key_sid, self.api_key_secret, hosts, f"API key {self.api_key_sid}", **options
+            )
+        self._require_pair("ACCOUNT_SID", self.account_sid, "AUTH_TOKEN", self.auth_token)
+        return TwilioClient.with_basic(
+            self.account_sid, self.auth_token, hosts, f"auth token of {self.account_sid}", **options
+        )
+
+    def _require_pair(self, first: str, first_value: str | None, second: str, second_value: str | None) -> None:
+        missing = [self._var(name) for name, value in ((first, first_value), (second, second_value)) if not value]
+        if missing:
+            raise ConfigurationError(
+                f"Twilio credentials incomplete: {', '.join(missing)} not set. Fix: set both "
+                f"{self._var(first)} and {self._var(second)}, or use another method: "
+                f"{self._var('ACCOUNT_SID')}+{self._var('AUTH_TOKEN')}, "
+                f"{self._var('API_KEY_SID')}+{self._var('API_KEY_SECRET')}, or "
+                f"{self._var('OAUTH_CLIENT_ID')}+{self._var('OAUTH_CLIENT_SECRET')}."
+            )
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The PostgreSQL warehouse. Unset fields fall back to libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE."""
+
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    password: str | None = None
+    dbname: str | None = None
+
+    def connect(self) -> psycopg2.extensions.connection:
+        return connect(host=self.host, port=self.port, user=self.user, password=self.password, dbname=self.dbname)
+
+
+def _env_or_none(name: str, environ: dict[str, str]) -> dg.EnvVar | None:
+    # An EnvVar of an unset variable fails every run, even for an unused auth method, so only the
+    # variables that are set are bound; a missing required one is named when a run starts.
+    return dg.EnvVar(name) if environ.get(name) else None
+
+
+def twilio_resource_for(instance: Instance, environ: dict[str, str] | None = None) -> TwilioResource:
+    environ = dict(os.environ if environ is None else environ)
+    fields = {
+        suffix.lower(): _env_or_none(instance.env_name(suffix), environ)
+        for suffix in (*CREDENTIAL_SUFFIXES, *CONNECTION_SUFFIXES)
+    }
+    if fields["base_url"] is None and instance.env_prefix != "TWILIO_":
+        # One stand-in (the sandbox) usually serves every instance: fall back to the shared setting.
+        fields["base_url"] = _env_or_none("TWILIO_BASE_URL", environ)
+    return TwilioResource(env_prefix=instance.env_prefix, **{k: v for k, v in fields.items() if v is not None})
+
+
+def resources_for(settings: SyncSettings) -> dict[str, dg.ConfigurableResource]:
+    resources: dict[str, dg.ConfigurableResource] = {"warehouse": WarehouseResource()}
+    for instance in settings.instances:
+        resources[instance.resource_key] = twilio_resource_for(instance)
+    return resources
