@@ -178,7 +178,12 @@ class TwilioClient:
         self.stats.add(requests=1)
         try:
             return self._session.request(method, url, timeout=self.timeout, **kwargs)
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,  # body cut short
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
             raise TransientError(f"{type(exc).__name__} on {method} {_display_url(url, kwargs.get('params'))}") from None
 
     def _decode(self, method: str, url: str, response: requests.Response, params: Any) -> dict[str, Any]:

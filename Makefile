@@ -1,0 +1,48 @@
+# twilio_assets: `make demo` and `make test` are the two commands; see README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+
+.PHONY: install demo dev test docs psql pg-start pg-stop sandbox clean
+
+# The virtualenv, rebuilt whenever pyproject.toml changes (exact pins live there).
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: set everything up, sync every sandbox day into PostgreSQL, print warehouse vs sandbox counts
+demo: install
+	$(BIN)/python -m twilio_assets.localdev.demo
+
+## dev: the Dagster UI (and dbt docs) on the same embedded PostgreSQL and sandbox
+dev: install
+	$(BIN)/python -m twilio_assets.localdev.dev
+
+## test: the whole test suite (starts its own PostgreSQL and sandbox)
+test: install
+	$(BIN)/python -m pytest
+
+## psql: a psql shell on the warehouse
+psql: install
+	@if [ -z "$$PGHOST$$PGPORT$$PGDATABASE" ]; then \
+	  $(BIN)/python -m twilio_assets.localdev.postgres start >/dev/null && \
+	  eval "$$($(BIN)/python -m twilio_assets.localdev.postgres env)"; fi; exec psql
+
+pg-start: install
+	$(BIN)/python -m twilio_assets.localdev.postgres start
+
+pg-stop: install
+	$(BIN)/python -m twilio_assets.localdev.postgres stop
+
+## sandbox: the Twilio sandbox alone, in the foreground (flags: make sandbox ARGS="--help")
+sandbox: install
+	$(BIN)/python -m twilio_assets.sandbox $(ARGS)
+
+clean: pg-stop
+	rm -rf $(VENV) dbt_project/target dbt_project/logs
