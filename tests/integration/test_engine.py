@@ -1,0 +1,119 @@
+"""The generic engine with exact Twilio answers scripted: rollback on bad data, scans, schema growth."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import connect
+from tests.support.scripted_server import Reply, ScriptedServer
+from twilio_assets.catalog import BY_NAME, Collection
+from twilio_assets.catalog.columns import columns
+from twilio_assets.sync import SyncError, Window, sync_collection
+from twilio_assets.twilio_api import BasicAuth, Hosts, TwilioClient
+from twilio_assets.warehouse import InvalidIdentifier
+
+pytestmark = pytest.mark.integration
+
+ACCOUNT = "AC" + "a" * 32
+CALLS = f"/2010-04-01/Accounts/{ACCOUNT}/Calls.json"
+TRANSCRIPTIONS = f"/2010-04-01/Accounts/{ACCOUNT}/Transcriptions.json"
+DAY = dt.date(2026, 3, 9)
+
+
+def rfc(day: dt.date, hour: int) -> str:
+    return dt.datetime.combine(day, dt.time(hour), dt.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def call(n: int, **fields) -> dict:
+    return {"sid": f"CA{n:032x}", "account_sid": ACCOUNT, "status": "completed", "start_time": rfc(DAY, 10), "duration": "5", **fields}
+
+
+def page(key: str, records: list, next_uri: str | None = None) -> dict:
+    return {key: records, "next_page_uri": next_uri, "page": 0, "page_size": 50, "start": 0, "end": 0, "uri": "", "first_page_uri": "", "previous_page_uri": None}
+
+
+def run(server, env, collection: Collection, window: Window, schema: str = "twilio"):
+    client = TwilioClient(BasicAuth(ACCOUNT, "token", "test"), Hosts.build(base_url=server.base_url), sleep=lambda s: None)
+    connection = connect(env)
+    try:
+        return sync_collection(
+            client=client, connection=connection, schema=schema, collection=collection, window=window,
+            accounts=[ACCOUNT], main_account_sid=ACCOUNT, run_id="test-run",
+        )
+    finally:
+        connection.close()
+
+
+def count(env, table: str) -> int:
+    with connect(env) as connection, connection.cursor() as cursor:
+        cursor.execute(f"select count(*) from {table}")
+        return cursor.fetchone()[0]
+
+
+def test_a_malformed_record_on_a_later_page_rolls_back_the_whole_sync(warehouse):
+    with ScriptedServer() as server:
+        server.script(
+            CALLS,
+            Reply(body=page("calls", [call(1), call(2)], f"{CALLS}?Page=1&PageToken=PA1")),
+            Reply(body=page("calls", [call(3, duration="four")])),
+        )
+        with pytest.raises(SyncError):
+            run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
+        assert len(server.requests) == 2  # page 0 was merged before page 1 failed
+    # Nothing from page 0 was kept, not even the new table: the warehouse is as it was.
+    with connect(warehouse) as connection, connection.cursor() as cursor:
+        cursor.execute("select to_regclass('twilio.calls')")
+        assert cursor.fetchone()[0] is None
+
+
+def test_malformed_record_error_names_the_record_and_the_fix_point(warehouse):
+    with ScriptedServer() as server:
+        server.script(CALLS, Reply(body=page("calls", [call(1), call(3, duration="four")])))
+        with pytest.raises(SyncError) as raised:
+            run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
+    message = str(raised.value)
+    assert "rolled back" in message and f"sid=CA{3:032x}" in message and "'duration'" in message
+
+
+def test_newest_first_scan_stops_at_the_first_older_record(warehouse):
+    older = dt.date(2026, 3, 1)
+    records = [
+        {"sid": f"TR{n:032x}", "account_sid": ACCOUNT, "recording_sid": f"RE{n:032x}", "date_created": rfc(day, 12 - n % 3)}
+        for n, day in enumerate([DAY + dt.timedelta(days=1), DAY, DAY, older])
+    ]
+    with ScriptedServer() as server:
+        server.script(
+            TRANSCRIPTIONS,
+            Reply(body=page("transcriptions", records, f"{TRANSCRIPTIONS}?Page=1&PageToken=PA1")),
+            Reply(body=page("transcriptions", [{"sid": "TR" + "f" * 32, "date_created": rfc(older, 1)}])),
+        )
+        result = run(server, warehouse, BY_NAME["transcriptions"], Window.for_days(DAY, DAY))
+        pages_requested = len(server.requests)
+    assert pages_requested == 1  # the older record on page 0 ended the scan
+    assert result.fetched == 4 and result.inserted == 2
+    assert count(warehouse, "twilio.transcriptions") == 2
+
+
+def test_tables_grow_new_catalogue_columns_and_keep_rows(warehouse):
+    calls = BY_NAME["calls"]
+    narrow = Collection(**{**calls.__dict__, "columns": columns("sid:sid account_sid:sid start_time:rfc2822 status:text")})
+    with ScriptedServer() as server:
+        server.script(CALLS, Reply(body=page("calls", [call(1)])))
+        run(server, warehouse, narrow, Window.for_days(DAY, DAY))
+        result = run(server, warehouse, calls, Window.for_days(DAY, DAY))
+    # The record did not change, so the row is not rewritten: the new column is filled on its next change.
+    assert result.unchanged == 1
+    with connect(warehouse) as connection, connection.cursor() as cursor:
+        cursor.execute("select count(*) from information_schema.columns where table_schema='twilio' and table_name='calls' and column_name='duration'")
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("schema", ["Twilio", "twilio; drop table x", "pg_catalog", "public", "", "a" * 64])
+def test_hostile_or_reserved_schema_names_are_refused_before_any_sql(warehouse, schema):
+    with ScriptedServer() as server:
+        server.script(CALLS, Reply(body=page("calls", [call(1)])))
+        with pytest.raises(InvalidIdentifier, match="schema name"):
+            run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY), schema=schema)
+        assert server.requests == []
