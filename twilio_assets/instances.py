@@ -45,6 +45,24 @@ class ConfigError(ValueError):
     pass
 
 
+ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """Per collection: fields never stored (excluded) or stored only as a keyed hash."""
+
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    hash: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def for_collection(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return self.exclude.get(name, ()), self.hash.get(name, ())
+
+    @property
+    def needs_hash_key(self) -> bool:
+        return any(self.hash.values())
+
+
 @dataclass(frozen=True)
 class Instance:
     name: str
@@ -52,6 +70,9 @@ class Instance:
     env_prefix: str = "TWILIO_"
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     collection_names: tuple[str, ...] = tuple(c.name for c in ALL_COLLECTIONS)
+    # "main" (the credentials' account), "all" (it and every subaccount), or a tuple of account SIDs.
+    accounts: str | tuple[str, ...] = "main"
+    privacy: Privacy = field(default_factory=Privacy)
 
     @property
     def collections(self) -> tuple[Collection, ...]:
@@ -94,8 +115,9 @@ def _parse_date(value: Any, where: str) -> dt.date:
 def _parse_instance(raw: Any, index: int, default_lookback: int, source: str) -> Instance:
     where = f"{source}: instances[{index}]"
     _require(isinstance(raw, dict), where, "each instance is a mapping with at least name and schema")
-    unknown = set(raw) - {"name", "schema", "env_prefix", "lookback_days", "collections"}
-    _require(not unknown, where, f"unknown keys {sorted(unknown)}; allowed: name, schema, env_prefix, lookback_days, collections")
+    allowed = {"name", "schema", "env_prefix", "lookback_days", "collections", "accounts", "exclude_properties", "hash_properties"}
+    unknown = set(raw) - allowed
+    _require(not unknown, where, f"unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(allowed))}")
     name = raw.get("name")
     _require(
         isinstance(name, str) and bool(_NAME.fullmatch(name)),
@@ -128,7 +150,46 @@ def _parse_instance(raw: Any, index: int, default_lookback: int, source: str) ->
         f"unknown collections {unknown_collections}; known: {', '.join(BY_NAME)}",
     )
     ordered = tuple(c.name for c in ALL_COLLECTIONS if c.name in collections)
-    return Instance(name=name, schema=schema, env_prefix=prefix, lookback_days=lookback, collection_names=ordered)
+    accounts = raw.get("accounts", "main")
+    if isinstance(accounts, list):
+        bad = [a for a in accounts if not (isinstance(a, str) and ACCOUNT_SID.fullmatch(a))]
+        _require(bool(accounts) and not bad, where, f"accounts must be main, all, or a list of account SIDs (AC…); bad: {bad}")
+        accounts = tuple(accounts)
+    else:
+        _require(accounts in ("main", "all"), where, f"accounts must be main, all, or a list of account SIDs, got {accounts!r}")
+    privacy = Privacy(
+        exclude=_property_map(raw.get("exclude_properties"), "exclude_properties", where, hashable_only=False),
+        hash=_property_map(raw.get("hash_properties"), "hash_properties", where, hashable_only=True),
+    )
+    overlap = {c: set(f) & set(privacy.hash.get(c, ())) for c, f in privacy.exclude.items()}
+    _require(not any(overlap.values()), where, f"a property cannot be both excluded and hashed: {overlap}")
+    return Instance(
+        name=name, schema=schema, env_prefix=prefix, lookback_days=lookback, collection_names=ordered,
+        accounts=accounts, privacy=privacy,
+    )
+
+
+def _property_map(value: Any, key: str, where: str, *, hashable_only: bool) -> dict[str, tuple[str, ...]]:
+    """Validate `{collection: [property, ...]}`; primary keys can be neither excluded nor hashed."""
+    if value is None:
+        return {}
+    _require(isinstance(value, dict), where, f"{key} maps collection names to lists of properties")
+    result = {}
+    for collection_name, properties in value.items():
+        _require(collection_name in BY_NAME, where, f"{key}: unknown collection {collection_name!r}")
+        collection = BY_NAME[collection_name]
+        _require(
+            isinstance(properties, list) and all(isinstance(p, str) and p for p in properties),
+            where, f"{key}.{collection_name} must be a list of property names",
+        )
+        keys = {collection.column(collection.primary_key).path[0], "account_sid"}
+        _require(not keys & set(properties), where, f"{key}.{collection_name}: {sorted(keys)} identify records and must be kept")
+        if hashable_only:
+            typed = {c.path[0]: c for c in collection.columns if len(c.path) == 1}
+            wrong = [p for p in properties if p in typed and typed[p].kind.pg_type != "text"]
+            _require(not wrong, where, f"{key}.{collection_name}: only text properties can be hashed, not {wrong}")
+        result[collection_name] = tuple(properties)
+    return result
 
 
 def parse_settings(document: Any, source: str) -> SyncSettings:

@@ -62,7 +62,8 @@ def test_a_malformed_record_on_a_later_page_rolls_back_the_whole_sync(warehouse)
         with pytest.raises(SyncError):
             run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
         assert len(server.requests) == 2  # page 0 was merged before page 1 failed
-    # Nothing from page 0 was kept, not even the new table: the warehouse is as it was.
+    # Nothing from page 0 was kept, not even the new table: the warehouse is as it was (but for the
+    # empty schema, created up front so that tables can be synced in parallel).
     with connect(warehouse) as connection, connection.cursor() as cursor:
         cursor.execute("select to_regclass('twilio.calls')")
         assert cursor.fetchone()[0] is None

@@ -12,8 +12,9 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ..catalog import Api, Collection, ReadMode
 from ..twilio_api import Page, TwilioAPIError, TwilioClient, TwilioError
-from ..warehouse import MergeCounts, Merger, SchemaMismatch, ensure_table, table_for
-from .rows import MalformedRecord, build_row
+from ..warehouse import MergeCounts, Merger, SchemaMismatch, ensure_schema, ensure_table, table_for
+from .log import record_sync
+from .rows import MalformedRecord, Redaction, build_row
 from .window import Window, iso_z
 
 Log = Callable[[str], None]
@@ -24,21 +25,31 @@ class SyncError(RuntimeError):
 
 
 @dataclass
-class SyncResult:
-    collection: str
-    table: str
-    window: str
+class ScopeCounts:
+    """What one account's (or the account list's) sync did."""
+
     fetched: int = 0
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
     pages: int = 0
+
+
+@dataclass
+class SyncResult(ScopeCounts):
+    collection: str = ""
+    table: str = ""
+    window: str = ""
     retries: int = 0
     requests: int = 0
     seconds: float = 0.0
     accounts_synced: list[str] = field(default_factory=list)
     accounts_skipped: dict[str, str] = field(default_factory=dict)
+
+    def add(self, scope: ScopeCounts) -> None:
+        for name in ("fetched", "inserted", "updated", "unchanged", "deleted", "pages"):
+            setattr(self, name, getattr(self, name) + getattr(scope, name))
 
     @property
     def records_per_second(self) -> float:
@@ -61,7 +72,7 @@ class _Progress:
         self._log, self._label, self._every = log, label, every_seconds
         self._started = self._last = time.monotonic()
 
-    def tick(self, result: SyncResult, *, force: bool = False) -> None:
+    def tick(self, result: ScopeCounts, *, force: bool = False) -> None:
         now = time.monotonic()
         if force or now - self._last >= self._every:
             self._last = now
@@ -82,44 +93,59 @@ def sync_collection(
     accounts: Sequence[str],
     main_account_sid: str,
     run_id: str,
+    redaction: Redaction = Redaction(),
     log: Log = lambda message: None,
     progress_every_seconds: float = 5.0,
 ) -> SyncResult:
-    """Sync one collection's window for the given accounts into `schema`, in one transaction."""
+    """Sync one collection's window for the given accounts into `schema`.
+
+    Each account is one transaction: it lands whole or not at all, and an account that fails leaves
+    the accounts synced before it in place (a re-run redoes it idempotently).
+    """
     table = table_for(schema, collection)
     result = SyncResult(collection=collection.name, table=str(table), window=str(window))
     started = time.monotonic()
     requests_before, retries_before = client.stats.requests, client.stats.retries
     progress = _Progress(log, f"{collection.name} {window}", progress_every_seconds)
     scopes: Sequence[str | None] = accounts if collection.per_account else [None]
-    try:
-        with connection:  # commit on success, roll back on any error
-            with connection.cursor() as cursor:
-                ensure_table(cursor, table, collection)
-                merger = Merger(cursor, table, collection, run_id)
-                for account in scopes:
-                    try:
-                        _sync_scope(client, merger, collection, window, account, main_account_sid, result, progress)
-                    except TwilioAPIError as exc:
-                        if collection.api is Api.INSIGHTS and exc.status == 403 and account is not None:
-                            # Voice Insights needs Advanced Features; an account without them is reported,
-                            # not fatal, so every other collection and account still syncs.
-                            result.accounts_skipped[account] = (
-                                f"Voice Insights Advanced Features are not active on account {account} "
-                                f"(Twilio error {exc.code}: {exc.twilio_message}); {collection.name} was not read "
-                                "for it. Turn them on in the Twilio Console (Voice > Settings) to sync it."
-                            )
-                            log(result.accounts_skipped[account])
-                            continue
-                        raise
-                    result.accounts_synced.append(account or "all")
-    except (TwilioError, MalformedRecord, SchemaMismatch) as exc:
-        raise SyncError(f"{collection.name} sync of {window} into {table} failed and was rolled back: {exc}") from None
+    ensure_schema(connection, schema)
+    for account in scopes:
+        label = account or "all accounts"
+        try:
+            with connection:  # commit on success, roll back on any error
+                with connection.cursor() as cursor:
+                    ensure_table(cursor, table, collection)
+                    merger = Merger(cursor, table, collection, run_id)
+                    scope = _sync_scope(client, merger, collection, window, account, main_account_sid, redaction, progress)
+                    record_sync(cursor, schema, run_id, collection.name, label, window, scope)
+        except TwilioAPIError as exc:
+            if collection.api is Api.INSIGHTS and exc.status == 403 and account is not None:
+                # Voice Insights needs Advanced Features; an account without them is reported, not
+                # fatal, so every other collection and account still syncs.
+                result.accounts_skipped[account] = (
+                    f"Voice Insights Advanced Features are not active on account {account} "
+                    f"(Twilio error {exc.code}: {exc.twilio_message}); {collection.name} was not read "
+                    "for it. Turn them on in the Twilio Console (Voice > Settings) to sync it."
+                )
+                log(result.accounts_skipped[account])
+                continue
+            raise SyncError(_failure(collection, label, window, table, exc)) from None
+        except (TwilioError, MalformedRecord, SchemaMismatch) as exc:
+            raise SyncError(_failure(collection, label, window, table, exc)) from None
+        result.add(scope)
+        result.accounts_synced.append(label)
     result.seconds = time.monotonic() - started
     result.requests = client.stats.requests - requests_before
     result.retries = client.stats.retries - retries_before
     progress.tick(result, force=True)
     return result
+
+
+def _failure(collection: Collection, account: str, window: Window, table: Any, exc: Exception) -> str:
+    return (
+        f"{collection.name} sync of {window} for {account} into {table} failed; that account's changes were "
+        f"rolled back: {exc}"
+    )
 
 
 def _sync_scope(
@@ -129,11 +155,13 @@ def _sync_scope(
     window: Window,
     account: str | None,
     main_account_sid: str,
-    result: SyncResult,
+    redaction: Redaction,
     progress: _Progress,
-) -> None:
+) -> ScopeCounts:
+    result = ScopeCounts()
     for listing in _listings(client, collection, window, account, main_account_sid):
         for page in client.pages(listing.url, listing.params, collection.list_key):
+            page = Page(records=[redaction.apply(r) for r in page.records], url=page.url, number=page.number)
             records, reached_end = _records_in_window(collection, page, listing.scan_until)
             rows = [build_row(collection, record, f"page {page.number} of {page.url}") for record in records]
             counts: MergeCounts = merger.merge(rows)
@@ -145,12 +173,12 @@ def _sync_scope(
             progress.tick(result)
             if reached_end:
                 break
-    if collection.read is ReadMode.PER_PARENT:
-        return  # rows have no window column of their own; deletions are not inferred here
-    result.deleted += merger.mark_missing_deleted(
-        account_sids=[account] if account else None,
-        window=(window.start, window.end) if collection.windowed else None,
-    )
+    if collection.read is not ReadMode.PER_PARENT:  # participants have no window column of their own
+        result.deleted += merger.mark_missing_deleted(
+            account_sids=[account] if account else None,
+            window=(window.start, window.end) if collection.windowed else None,
+        )
+    return result
 
 
 def _records_in_window(collection: Collection, page: Page, scan_until: Window | None) -> tuple[list[dict], bool]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import Collection, MalformedValue
@@ -32,3 +35,32 @@ def build_row(collection: Collection, record: Any, where: str) -> tuple[Any, ...
     if values[collection.column_names.index(collection.primary_key)] is None:
         raise MalformedRecord(f"{collection.name}: a record ({where}) has no {collection.primary_key!r}, its primary key")
     return (*values, json.dumps(record, sort_keys=True, separators=(",", ":")))
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Selective sync for one collection: properties dropped, and properties replaced by a keyed hash.
+
+    Applied to each record as it arrives, before anything else sees it, so excluded values reach no
+    column, no raw JSON, no log line and no error message. Hashes are HMAC-SHA256 with the instance's
+    secret key: equal values still match across tables, but cannot be read back or guessed offline.
+    """
+
+    exclude: tuple[str, ...] = ()
+    hashed: tuple[str, ...] = ()
+    key: bytes | None = None
+
+    def __post_init__(self) -> None:
+        if self.hashed and not self.key:
+            raise ValueError("hashing properties needs a secret key")
+
+    def apply(self, record: Any) -> Any:
+        if not isinstance(record, dict) or not (self.exclude or self.hashed):
+            return record
+        cleaned = {k: v for k, v in record.items() if k not in self.exclude}
+        for name in self.hashed:
+            value = cleaned.get(name)
+            if value not in (None, ""):
+                text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+                cleaned[name] = "hmac-sha256:" + hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()
+        return cleaned

@@ -2,7 +2,7 @@
 
 from .connection import connect
 from .identifiers import InvalidIdentifier, validate_schema_name
-from .tables import META_COLUMNS, SchemaMismatch, TableRef, ensure_table, table_for
+from .tables import META_COLUMNS, SchemaMismatch, TableRef, ensure_schema, ensure_table, table_for
 from .upsert import MergeCounts, Merger
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "SchemaMismatch",
     "TableRef",
     "connect",
+    "ensure_schema",
     "ensure_table",
     "table_for",
     "validate_schema_name",

@@ -18,8 +18,9 @@ META_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("_run_id", "text", "The Dagster run that last inserted or changed this row."),
 )
 
-# Serialises DDL across concurrent steps: CREATE SCHEMA/TABLE IF NOT EXISTS can still race in PostgreSQL.
-_DDL_LOCK_KEY = 0x7477_696C  # "twil"
+# CREATE SCHEMA/TABLE IF NOT EXISTS can still race in PostgreSQL (a unique violation instead of a
+# notice), so creation is serialised with advisory locks: one for schemas, one per table.
+_SCHEMA_LOCK_KEY = 0x7477_696C  # "twil"
 
 
 class SchemaMismatch(RuntimeError):
@@ -43,11 +44,38 @@ def table_for(schema: str, collection: Collection) -> TableRef:
     return TableRef(validate_schema_name(schema), collection.name)
 
 
+SYNC_LOG_TABLE = "_twilio_sync_log"
+
+
+def ensure_schema(connection, schema: str) -> None:
+    """Create the schema and its sync log in their own short transaction, so syncs of different tables
+    can then run in parallel. (A sync that fails afterwards may leave these behind, empty.)"""
+    with connection, connection.cursor() as cursor:
+        cursor.execute("select to_regclass(%s)", (f'"{schema}"."{SYNC_LOG_TABLE}"',))
+        if cursor.fetchone()[0] is not None:
+            return
+        cursor.execute("select pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK_KEY,))
+        cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
+        cursor.execute(
+            sql.SQL(
+                """create table if not exists {}.{} (
+                    run_id text not null, collection text not null, account text not null,
+                    window_start timestamptz not null, window_end timestamptz not null,
+                    fetched bigint not null, inserted bigint not null, updated bigint not null,
+                    unchanged bigint not null, deleted bigint not null, pages bigint not null,
+                    finished_at timestamptz not null default clock_timestamp())"""
+            ).format(sql.Identifier(schema), sql.Identifier(SYNC_LOG_TABLE))
+        )
+
+
 def ensure_table(cursor, table: TableRef, collection: Collection) -> None:
-    """Create the schema and table if needed, add columns the catalogue has gained, and refuse to go on
-    when an existing column's type disagrees with the catalogue (that needs a deliberate migration)."""
-    cursor.execute("select pg_advisory_xact_lock(%s)", (_DDL_LOCK_KEY,))
-    cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(table.schema)))
+    """Inside the caller's transaction: create the table if needed, add columns the catalogue has
+    gained, and refuse to go on when an existing column's type disagrees with the catalogue (that needs
+    a deliberate migration). Holds a per-table lock until the transaction ends, so two syncs of the same
+    table take turns while other tables proceed in parallel."""
+    cursor.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"twilio_assets:{table}",))
+    cursor.execute("select to_regclass(%s)", (f'"{table.schema}"."{table.name}"',))
+    created = cursor.fetchone()[0] is None
     definitions = [
         sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.kind.pg_type)) for c in collection.columns
     ]
@@ -81,7 +109,8 @@ def ensure_table(cursor, table: TableRef, collection: Collection) -> None:
             cursor.execute(
                 sql.SQL("alter table {} add column {} {}").format(table.sql, sql.Identifier(name), sql.SQL(nullable_ddl))
             )
-    cursor.execute(sql.SQL("comment on table {} is %s").format(table.sql), (collection.description,))
+    if created:
+        cursor.execute(sql.SQL("comment on table {} is %s").format(table.sql), (collection.description,))
 
 
 def _information_schema_type(pg_type: str) -> str:

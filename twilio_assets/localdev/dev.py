@@ -1,0 +1,61 @@
+"""`make dev`: the Dagster UI on the embedded PostgreSQL (or your PG* server), wired to the sandbox.
+
+Starts the warehouse, the sandbox (http://127.0.0.1:8718, the same clock as `make demo`), the dbt docs
+site (http://127.0.0.1:8580) and `dagster dev` (http://127.0.0.1:3000), and stops them all on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from ..sandbox.server import SandboxServer
+from .stack import (
+    REPO_ROOT,
+    SANDBOX_PORT,
+    dagster_env,
+    demo_sandbox_config,
+    ensure_dagster_database,
+    twilio_env,
+    warehouse_env,
+)
+
+DAGSTER_PORT = int(os.environ.get("DAGSTER_PORT", "3000"))
+
+
+def main() -> int:
+    pg = warehouse_env()
+    dagster = dagster_env(pg)
+    ensure_dagster_database(dagster)
+    config = demo_sandbox_config()
+    with SandboxServer(config.with_changes(port=SANDBOX_PORT)) as sandbox:
+        env = {**os.environ, **pg, **dagster, **twilio_env(config, sandbox.base_url)}
+        python = str(Path(sys.executable))
+        subprocess.run([python, "-m", "twilio_assets.dbt.prepare"], env=env, cwd=REPO_ROOT, check=True)
+        docs = subprocess.Popen([python, "-m", "twilio_assets.dbt.docs", "--port", "8580"], env=env, cwd=REPO_ROOT)
+        print(f"Sandbox: {sandbox.base_url}   dbt docs: http://127.0.0.1:8580   Dagster UI: http://127.0.0.1:{DAGSTER_PORT}")
+        # dagster dev ignores SIGTERM unless it leads its own process group (see the stack notes).
+        ui = subprocess.Popen(
+            ["dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(DAGSTER_PORT)],
+            env=env, cwd=REPO_ROOT, start_new_session=True,
+        )
+        try:
+            return ui.wait()
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            for child in (ui, docs):
+                if child.poll() is None:
+                    os.killpg(child.pid, signal.SIGTERM) if child is ui else child.terminate()
+            for child in (ui, docs):
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
