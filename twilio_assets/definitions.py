@@ -15,16 +15,21 @@ warnings.filterwarnings("ignore", message=r".*`backfill_policy`.*", category=dg.
 def defs() -> dg.Definitions:
     # Imported here so that importing the package stays cheap (the sandbox and tests need no Dagster).
     from .defs.automation import sync_job, sync_schedule
-    from .defs.raw_assets import build_raw_assets
+    from .defs.raw_assets import build_raw_assets, raw_asset_key
     from .defs.resources import resources_for
     from .instances import load_settings
 
     settings = load_settings()
     raw_assets = build_raw_assets(settings)
+    raw_keys = {
+        instance.name: [raw_asset_key(instance, collection) for collection in instance.collections]
+        for instance in settings.instances
+    }
+    model_keys: list[dg.AssetKey] = []
     job = sync_job(dg.AssetSelection.assets(*raw_assets))
     return dg.Definitions(
         assets=raw_assets,
         jobs=[job],
-        schedules=[sync_schedule(settings, job)],
+        schedules=[sync_schedule(settings, job, raw_keys, model_keys)],
         resources=resources_for(settings),
     )

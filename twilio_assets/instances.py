@@ -39,6 +39,8 @@ CREDENTIAL_SUFFIXES = (
     "OAUTH_CLIENT_SECRET",
 )
 CONNECTION_SUFFIXES = ("BASE_URL", "REGION", "EDGE")
+# The secret key for hashed properties (see hash_properties).
+PRIVACY_SUFFIXES = ("HASH_KEY",)
 
 
 class ConfigError(ValueError):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import dagster as dg
 
-from ..instances import SyncSettings
+from ..instances import Instance, SyncSettings
 from .partitions import daily_partitions
 
 SYNC_JOB = "twilio_sync_job"
@@ -27,16 +27,29 @@ def sync_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
     )
 
 
-def lookback_range(settings: SyncSettings, moment: dt.datetime) -> tuple[str, str]:
-    """The partition keys a tick at `moment` refreshes: today (UTC) back through the largest lookback."""
+def lookback_range(settings: SyncSettings, lookback_days: int, moment: dt.datetime) -> tuple[str, str]:
+    """The partition keys a tick at `moment` refreshes: today (UTC) and the `lookback_days` before it."""
     today = moment.astimezone(dt.timezone.utc).date()
-    lookback = max(instance.lookback_days for instance in settings.instances)
-    first = max(today - dt.timedelta(days=lookback), settings.start_date)
+    first = max(today - dt.timedelta(days=lookback_days), settings.start_date)
     return first.isoformat(), today.isoformat()
 
 
-def sync_schedule(settings: SyncSettings, job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
+def lookback_groups(settings: SyncSettings) -> dict[int, list[Instance]]:
+    groups: dict[int, list[Instance]] = {}
+    for instance in settings.instances:
+        groups.setdefault(instance.lookback_days, []).append(instance)
+    return dict(sorted(groups.items()))
+
+
+def sync_schedule(
+    settings: SyncSettings,
+    job: dg.UnresolvedAssetJobDefinition,
+    raw_keys: dict[str, list[dg.AssetKey]],
+    model_keys: list[dg.AssetKey],
+) -> dg.ScheduleDefinition:
+    """raw_keys: each instance's raw asset keys, by instance name; model_keys: the dbt models."""
     partitions = daily_partitions(settings)
+    groups = lookback_groups(settings)
 
     @dg.schedule(
         name=SYNC_SCHEDULE,
@@ -49,13 +62,22 @@ def sync_schedule(settings: SyncSettings, job: dg.UnresolvedAssetJobDefinition) 
             "is never more than 3 hours behind Twilio and late changes land. Off until you turn it on."
         ),
     )
-    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-        first, last = lookback_range(settings, context.scheduled_execution_time)
-        if partitions.has_partition_key(last) is False:  # before start_date: nothing to sync yet
-            return dg.SkipReason(f"{last} is before the first partition {settings.start_date}")
-        return dg.RunRequest(
-            run_key=f"{context.scheduled_execution_time:%Y-%m-%dT%H:%M}",
-            tags={RANGE_START_TAG: first, RANGE_END_TAG: last},
-        )
+    def _schedule(context: dg.ScheduleEvaluationContext):
+        moment = context.scheduled_execution_time
+        if moment.astimezone(dt.timezone.utc).date() < settings.start_date:
+            yield dg.SkipReason(f"{moment:%Y-%m-%d} is before the first partition {settings.start_date}")
+            return
+        # Instances share one run per lookback length (usually exactly one run per tick); the run
+        # with the longest lookback also rebuilds the dbt models once every group's raw data is in.
+        for position, (lookback, instances) in enumerate(groups.items()):
+            first, last = lookback_range(settings, lookback, moment)
+            keys = [key for instance in instances for key in raw_keys[instance.name]]
+            if position == len(groups) - 1:
+                keys += model_keys
+            yield dg.RunRequest(
+                run_key=f"{moment:%Y-%m-%dT%H:%M}/lookback-{lookback}",
+                asset_selection=keys,
+                tags={RANGE_START_TAG: first, RANGE_END_TAG: last},
+            )
 
     return _schedule

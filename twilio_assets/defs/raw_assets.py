@@ -5,7 +5,8 @@ from psycopg2 import sql
 
 from ..catalog import Collection
 from ..instances import Instance, SyncSettings
-from ..sync import SyncResult, Window, sync_collection
+from ..sync import Redaction, SyncResult, Window, sync_collection
+from ..sync.accounts import resolve_accounts
 from ..warehouse import META_COLUMNS, table_for
 from .partitions import daily_partitions
 from .resources import TwilioResource, WarehouseResource
@@ -111,7 +112,10 @@ def build_raw_asset(
         warehouse: WarehouseResource = context.resources.warehouse
         window = Window(*context.partition_time_window)
         main_account = twilio.require_account_sid()
+        excluded, hashed = instance.privacy.for_collection(collection.name)
+        redaction = Redaction(exclude=excluded, hashed=hashed, key=twilio.redaction_key(bool(hashed)))
         with twilio.build_client(on_retry=context.log.warning) as client:
+            accounts = resolve_accounts(client, main_account, instance.accounts)
             connection = warehouse.connect()
             try:
                 result = sync_collection(
@@ -120,9 +124,10 @@ def build_raw_asset(
                     schema=instance.schema,
                     collection=collection,
                     window=window,
-                    accounts=[main_account],
+                    accounts=accounts,
                     main_account_sid=main_account,
                     run_id=context.run.run_id,
+                    redaction=redaction,
                     log=context.log.info,
                 )
                 counts = _table_counts(connection, table_for(instance.schema, collection), collection.primary_key)

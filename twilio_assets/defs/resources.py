@@ -9,7 +9,7 @@ import dagster as dg
 import psycopg2.extensions
 from pydantic import Field
 
-from ..instances import CONNECTION_SUFFIXES, CREDENTIAL_SUFFIXES, Instance, SyncSettings
+from ..instances import CONNECTION_SUFFIXES, CREDENTIAL_SUFFIXES, PRIVACY_SUFFIXES, Instance, SyncSettings
 from ..twilio_api import ConfigurationError, Hosts, TwilioClient
 from ..warehouse import connect
 
@@ -37,6 +37,7 @@ class TwilioResource(dg.ConfigurableResource):
     page_size: int = Field(default=1000, description="Records per page, 1 to 1000.")
     max_attempts: int = Field(default=8, description="Attempts per request before giving up on 429/5xx/network errors.")
     env_prefix: str = Field(default="TWILIO_", description="Prefix of the variables holding these settings, for messages.")
+    hash_key: str | None = Field(default=None, description="Secret key for properties stored as keyed hashes.")
 
     def _var(self, suffix: str) -> str:
         return f"{self.env_prefix}{suffix}"
@@ -63,6 +64,17 @@ class TwilioResource(dg.ConfigurableResource):
                 f"it is {'unset' if not sid else 'not an account SID'}. Fix: export {self._var('ACCOUNT_SID')}=AC…"
             )
         return sid
+
+    def redaction_key(self, needed: bool) -> bytes | None:
+        if not needed:
+            return None
+        if not self.hash_key or len(self.hash_key) < 16:
+            raise ConfigurationError(
+                f"hash_properties is set for this instance, so {self._var('HASH_KEY')} must hold a secret of at "
+                f"least 16 characters. Fix: export {self._var('HASH_KEY')}=$(openssl rand -hex 32) and keep it: "
+                "changing it changes every hash."
+            )
+        return self.hash_key.encode()
 
     def build_client(self, on_retry: Callable[[str], None] | None = None) -> TwilioClient:
         """A client for this account; raises ConfigurationError naming the missing variables."""
@@ -123,7 +135,7 @@ def twilio_resource_for(instance: Instance, environ: dict[str, str] | None = Non
     environ = dict(os.environ if environ is None else environ)
     fields = {
         suffix.lower(): _env_or_none(instance.env_name(suffix), environ)
-        for suffix in (*CREDENTIAL_SUFFIXES, *CONNECTION_SUFFIXES)
+        for suffix in (*CREDENTIAL_SUFFIXES, *CONNECTION_SUFFIXES, *PRIVACY_SUFFIXES)
     }
     if fields["base_url"] is None and instance.env_prefix != "TWILIO_":
         # One stand-in (the sandbox) usually serves every instance: fall back to the shared setting.
