@@ -1,5 +1,7 @@
 """One daily-partitioned asset per collection per instance, all built by one factory."""
 
+import datetime as dt
+
 import dagster as dg
 from psycopg2 import sql
 
@@ -12,6 +14,9 @@ from .partitions import daily_partitions
 from .resources import TwilioResource, WarehouseResource
 
 PRIMARY_KEY_CHECK = "primary_key_unique_and_not_null"
+# The schedule ticks every 3 hours; a sync takes minutes. Warn once 3 hours have passed without a
+# successful materialization, fail after 3 h 30 min (one missed tick plus slack for a slow run).
+FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=3, minutes=30), warn_window=dt.timedelta(hours=3))
 
 
 def raw_asset_key(instance: Instance, collection: Collection) -> dg.AssetKey:
@@ -54,7 +59,24 @@ def _table_counts(connection, table, primary_key: str) -> dict[str, int]:
     return {"live": live, "deleted": deleted, "duplicate_keys": duplicate_keys, "null_keys": null_keys}
 
 
-def _metadata(result: SyncResult, counts: dict[str, int]) -> dict[str, dg.MetadataValue]:
+def _rows_per_day(connection, table, collection: Collection, window: Window) -> dict[str, int] | None:
+    """Live rows per UTC day of the window, by the collection's window column (None for whole-list reads)."""
+    if not collection.windowed or collection.window_column is None:
+        return None
+    column = sql.Identifier(collection.window_column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL(
+                "select to_char({c} at time zone 'UTC', 'YYYY-MM-DD'), count(*) from {t} "
+                "where _deleted_at is null and {c} >= %s and {c} < %s group by 1"
+            ).format(c=column, t=table.sql),
+            (window.start, window.end),
+        )
+        found = dict(cursor.fetchall())
+    return {day.isoformat(): found.get(day.isoformat(), 0) for day in sorted(window.days())}
+
+
+def _metadata(result: SyncResult, counts: dict[str, int], per_day: dict[str, int] | None) -> dict[str, dg.MetadataValue]:
     metadata: dict[str, dg.MetadataValue] = {
         "dagster/row_count": dg.MetadataValue.int(counts["live"]),
         "rows_marked_deleted_total": dg.MetadataValue.int(counts["deleted"]),
@@ -71,6 +93,12 @@ def _metadata(result: SyncResult, counts: dict[str, int]) -> dict[str, dg.Metada
         "records_per_second": dg.MetadataValue.float(round(result.records_per_second, 1)),
         "accounts_synced": dg.MetadataValue.text(", ".join(result.accounts_synced) or "none"),
     }
+    if per_day is not None:
+        metadata["rows_per_day"] = dg.MetadataValue.md(
+            "| day (UTC) | rows |\n|---|---:|\n" + "\n".join(f"| {day} | {n:,} |" for day, n in per_day.items())
+        )
+        if len(per_day) == 1:
+            metadata["dagster/partition_row_count"] = dg.MetadataValue.int(next(iter(per_day.values())))
     if result.accounts_skipped:
         metadata["accounts_skipped"] = dg.MetadataValue.md(
             "\n".join(f"- {reason}" for reason in result.accounts_skipped.values())
@@ -106,6 +134,7 @@ def build_raw_asset(
             )
         ],
         op_tags={"twilio/instance": instance.name},
+        freshness_policy=FRESHNESS,
     )
     def _raw_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         twilio: TwilioResource = getattr(context.resources, instance.resource_key)
@@ -130,11 +159,13 @@ def build_raw_asset(
                     redaction=redaction,
                     log=context.log.info,
                 )
-                counts = _table_counts(connection, table_for(instance.schema, collection), collection.primary_key)
+                table = table_for(instance.schema, collection)
+                counts = _table_counts(connection, table, collection.primary_key)
+                per_day = _rows_per_day(connection, table, collection, window)
             finally:
                 connection.close()
         return dg.MaterializeResult(
-            metadata=_metadata(result, counts),
+            metadata=_metadata(result, counts, per_day),
             check_results=[
                 dg.AssetCheckResult(
                     check_name=PRIMARY_KEY_CHECK,
