@@ -50,7 +50,7 @@ def run_demo() -> int:
     ensure_dagster_database(dagster)
 
     config = demo_sandbox_config()
-    with SandboxServer(config.with_changes(port=SANDBOX_PORT) if hasattr(config, "port") else config) as sandbox:
+    with SandboxServer(config, port=SANDBOX_PORT) as sandbox:
         os.environ.update(twilio_env(config, sandbox.base_url))
         import dagster as dg
 

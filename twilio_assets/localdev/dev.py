@@ -31,7 +31,7 @@ def main() -> int:
     dagster = dagster_env(pg)
     ensure_dagster_database(dagster)
     config = demo_sandbox_config()
-    with SandboxServer(config.with_changes(port=SANDBOX_PORT)) as sandbox:
+    with SandboxServer(config, port=SANDBOX_PORT) as sandbox:
         env = {**os.environ, **pg, **dagster, **twilio_env(config, sandbox.base_url)}
         python = str(Path(sys.executable))
         subprocess.run([python, "-m", "twilio_assets.dbt.prepare"], env=env, cwd=REPO_ROOT, check=True)

@@ -134,6 +134,10 @@ def sync_collection(
             raise SyncError(_failure(collection, label, window, table, exc)) from None
         result.add(scope)
         result.accounts_synced.append(label)
+    if not result.accounts_synced:
+        # Every account was skipped: still create the (empty) table, so queries and dbt sources work.
+        with connection, connection.cursor() as cursor:
+            ensure_table(cursor, table, collection)
     result.seconds = time.monotonic() - started
     result.requests = client.stats.requests - requests_before
     result.retries = client.stats.retries - retries_before
