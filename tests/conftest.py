@@ -94,7 +94,9 @@ def sync_env(warehouse_env: dict[str, str], server: SandboxServer) -> dict[str, 
     return {**warehouse_env, **twilio_env(server.config, server.base_url)}
 
 
-def run_sync(env: dict[str, str], first: str, last: str, *, raw_only: bool = True, raise_on_error: bool = True):
+def run_sync(
+    env: dict[str, str], first: str, last: str, *, raw_only: bool = True, raise_on_error: bool = True, instance=None
+):
     """Load the definitions under `env` and run the sync job over [first, last] as one single-run backfill."""
     import dagster as dg
 
@@ -111,13 +113,18 @@ def run_sync(env: dict[str, str], first: str, last: str, *, raw_only: bool = Tru
         selection = None
         if raw_only:
             selection = [key for key in definitions.resolve_asset_graph().get_all_asset_keys() if key.path[-1] in _RAW_NAMES]
-        with dg.DagsterInstance.ephemeral() as instance:
+        def execute(target):
             return job.execute_in_process(
-                instance=instance,
+                instance=target,
                 tags={RANGE_START_TAG: first, RANGE_END_TAG: last},
                 asset_selection=selection,
                 raise_on_error=raise_on_error,
             )
+
+        if instance is not None:  # the caller's instance outlives this run
+            return execute(instance)
+        with dg.DagsterInstance.ephemeral() as ephemeral:
+            return execute(ephemeral)
 
 
 def _raw_names() -> set[str]:
