@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
@@ -136,17 +136,21 @@ class Column:
     kind: Kind
     description: str = ""
     source: str | None = None
+    path: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def path(self) -> tuple[str, ...]:
-        return tuple((self.source or self.name).split("."))
+    def __post_init__(self) -> None:
+        # Computed once: extract() runs for every value of every record.
+        object.__setattr__(self, "path", tuple((self.source or self.name).split(".")))
 
     def extract(self, record: dict[str, Any]) -> Any:
-        value: Any = record
-        for part in self.path:
-            if not isinstance(value, dict):
-                return None
-            value = value.get(part)
+        if len(self.path) == 1:
+            value = record.get(self.path[0])
+        else:
+            value = record
+            for part in self.path:
+                if not isinstance(value, dict):
+                    return None
+                value = value.get(part)
         try:
             return self.kind.parse(value)
         except MalformedValue as exc:

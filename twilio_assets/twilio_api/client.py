@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -264,9 +265,17 @@ class TwilioClient:
 
     # -- paging ---------------------------------------------------------------------------------
 
-    def pages(self, url: str, params: dict[str, Any], list_key: str) -> Iterator[Page]:
+    def pages(self, url: str, params: dict[str, Any], list_key: str, *, prefetch: bool = True) -> Iterator[Page]:
         """Yield each page of a Twilio list, following `next_page_uri` (v2010) or `meta.next_page_url`
-        (Insights and the newer APIs) exactly as Twilio gives it."""
+        (Insights and the newer APIs) exactly as Twilio gives it.
+
+        With `prefetch`, the following pages are requested while the caller works on the current one,
+        still one request at a time per listing (so the account's concurrency stays bounded) and at
+        most one page waiting (so memory stays flat)."""
+        listing = self._pages(url, params, list_key)
+        return _read_ahead(listing) if prefetch else listing
+
+    def _pages(self, url: str, params: dict[str, Any], list_key: str) -> Iterator[Page]:
         first = urlsplit(url)
         query: dict[str, Any] | None = {**params, "PageSize": self.page_size}
         number = 0
@@ -297,6 +306,45 @@ class TwilioClient:
             # Never send credentials to a host other than the one the listing started on.
             raise UnexpectedResponse(f"next page points to another host ({parts.netloc}); refusing to follow it")
         return target
+
+
+def _read_ahead(source: Iterator[Page]) -> Iterator[Page]:
+    """Run `source` in a worker thread that keeps fetching while the caller works: still one request
+    in flight per listing, at most one page waiting. Errors surface in the caller, in order."""
+    slot: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                slot.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for page in source:
+                if not offer(("page", page)):
+                    return
+            offer(("end", None))
+        except BaseException as exc:  # handed to the caller, who re-raises it
+            offer(("error", exc))
+
+    worker = threading.Thread(target=work, name="twilio-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = slot.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()  # the caller stopped early (or failed): let the worker finish its request and quit
+        worker.join(timeout=120)
 
 
 def _display_url(url: str, params: dict[str, Any] | None) -> str:

@@ -1,0 +1,134 @@
+"""The dbt models as Dagster assets: one `dbt build` over the whole project, tests as asset checks.
+
+Why the dbt assets are not partitioned, unlike the raw assets: every model is a view or a table
+rebuilt from the raw tables, and the raw tables already hold the latest state of every day synced
+(late changes and deletions included). Rebuilding everything takes seconds and is always consistent
+with those late changes, whereas per-day model runs would re-parse dbt for each day and could leave
+a mart built from a mix of days. So a run that syncs any days then runs one `dbt build`, and
+backfills of the raw assets are followed by a single build (`BackfillPolicy.single_run()`); the
+`dbt` pool keeps two builds from overlapping.
+
+Sources map to the raw assets through `config.meta.dagster.asset_key` (written by
+`python -m twilio_assets.dbt.sources`), so the raw assets appear upstream of the staging models.
+Models are grouped by layer (`staging`, `linkage`, `marts`), and each links to its page in the dbt
+docs site (`python -m twilio_assets.dbt.docs`, at $DBT_DOCS_URL or http://127.0.0.1:8580) with the
+lineage graph open.
+"""
+
+
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+DBT_DOCS_URL_ENV = "DBT_DOCS_URL"
+DEFAULT_DBT_DOCS_URL = "http://127.0.0.1:8580"
+LAYERS = ("staging", "linkage", "marts")
+DBT_ASSETS_NAME = "twilio_dbt_models"
+
+
+def dbt_docs_url(unique_id: str, base_url: str | None = None) -> str:
+    """The dbt docs page of a node, with its lineage graph open (`?g_v=1`)."""
+    base = (base_url or os.environ.get(DBT_DOCS_URL_ENV) or DEFAULT_DBT_DOCS_URL).rstrip("/")
+    resource_type = unique_id.split(".", 1)[0]
+    return f"{base}/#!/{resource_type}/{unique_id}?g_v=1"
+
+
+def _table_name(props: Mapping[str, Any]) -> str:
+    # Same form as the raw assets' `dagster/table_name` (postgres.<schema>.<table>).
+    relation = props["name"] if props["resource_type"] == "source" else props.get("alias") or props["name"]
+    return f"postgres.{props['schema']}.{relation}"
+
+
+class TwilioDbtTranslator(DagsterDbtTranslator):
+    """Layer groups, docs links, table names; dbt tests stay asset checks."""
+
+    def __init__(self, docs_base_url: str | None = None) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        self._docs_base_url = docs_base_url
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        # fqn is [project, <folder>, ...]: the first folder under models/ is the layer.
+        fqn = dbt_resource_props.get("fqn") or []
+        if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 and fqn[1] in LAYERS:
+            return fqn[1]
+        return super().get_group_name(dbt_resource_props)
+
+    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
+        metadata = dict(super().get_metadata(dbt_resource_props))
+        metadata["dagster/table_name"] = _table_name(dbt_resource_props)
+        if dbt_resource_props["resource_type"] != "source":
+            metadata["dbt_docs"] = dg.MetadataValue.url(
+                dbt_docs_url(dbt_resource_props["unique_id"], self._docs_base_url)
+            )
+        return metadata
+
+    def get_asset_check_spec(
+        self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        # dagster-dbt only reads a check description from `meta`; the yml says why a test exists (and
+        # why some only warn) in the test's own description, so show that.
+        description = self.get_resource_props(manifest, unique_id).get("description")
+        if spec is not None and description and not spec.description:
+            spec = spec._replace(description=description)
+        return spec
+
+
+RUN_DIRS_KEPT = 10
+
+
+def prune_run_dirs(project: DbtProject, keep: int = RUN_DIRS_KEPT) -> None:
+    """Each run writes its artifacts to a new target/<assets name>-<run>-<hash> directory; keep the newest few."""
+    target = project.project_dir / project.target_path
+    runs = sorted(target.glob(f"{DBT_ASSETS_NAME}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _dbt_executable() -> str:
+    # The dbt next to this interpreter, so the resource works without the venv on PATH.
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str | None = None) -> dg.Definitions:
+    """The dbt assets (and their checks) plus the `dbt` resource. Needs a prepared manifest."""
+    if project is None:
+        from ..dbt.project import dbt_project as project
+    if not project.manifest_path.exists():
+        raise FileNotFoundError(
+            f"dbt manifest not found at {project.manifest_path}. Fix: from the repository root run "
+            "`python -m twilio_assets.dbt.sources` and then "
+            "`dbt parse --project-dir dbt_project --profiles-dir dbt_project` (or start `dagster dev`, "
+            "which does both)."
+        )
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        name=DBT_ASSETS_NAME,
+        dagster_dbt_translator=TwilioDbtTranslator(docs_base_url),
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool="dbt",
+    )
+    def twilio_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """Build the selected models and run their tests (dagster-dbt passes the selection)."""
+        prune_run_dirs(project)
+        yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()
+
+    return dg.Definitions(
+        assets=[twilio_dbt_models],
+        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=_dbt_executable())},
+    )

@@ -1,0 +1,143 @@
+"""Routing: one port answers for api.twilio.com, insights.twilio.com and oauth.twilio.com.
+
+`SandboxApp.handle` turns a parsed request into a response; transport-level faults
+(resets, truncation, delays) are the HTTP layer's business (server.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import traceback
+
+from . import admin, api_insights
+from .api_v2010 import ACCOUNTS, RESOURCES, options, page_of, run_query
+from .auth import Authenticator, Principal
+from .config import SandboxConfig
+from .errors import ApiError, authenticate_error, error_body, not_found
+from .faults import Faults
+from .filters import first_values, page_params
+from .http_types import Request, Response
+from .paging import TokenCodec
+from .world import World
+
+_SID = r"[0-9a-fA-F]{32}"
+_ACCOUNTS = re.compile(r"^/2010-04-01/Accounts\.json$")
+_ACCOUNT = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})\.json$")
+_ACCOUNT_LIST = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})/({'|'.join(r for r in RESOURCES if r != 'Participants')})\.json$")
+_PARTICIPANTS = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})/Conferences/(CF{_SID})/Participants\.json$")
+_SUMMARIES = re.compile(r"^/v1/Voice/Summaries$")
+_CONFERENCES = re.compile(r"^/v1/Conferences$")
+_CONF_PARTICIPANTS = re.compile(rf"^/v1/Conferences/(CF{_SID})/Participants$")
+_TOKEN = re.compile(r"^/v2/token$")
+
+
+class RecordList:
+    """A fixed list served newest-first in its given order (for the accounts list)."""
+
+    def __init__(self, records: list[dict]):
+        self._rows = [((len(records) - i,), r) for i, r in enumerate(records)]
+
+    def desc(self, below=None):
+        return (row for row in self._rows if below is None or row[0] < below)
+
+    def asc(self, above=None):
+        return (row for row in reversed(self._rows) if above is None or row[0] > above)
+
+
+class SandboxApp:
+    def __init__(self, config: SandboxConfig):
+        self.config = config
+        self.world = World(config)
+        self.faults = Faults(config)
+        self.auth = Authenticator(config, self.world, lambda: self.faults.get("token_ttl_seconds"))
+        self.tokens = TokenCodec(hashlib.sha256(f"{config.seed}:page-token".encode()).digest())
+
+    # --- entry -----------------------------------------------------------------------
+
+    def handle(self, req: Request) -> Response:
+        try:
+            if req.path.startswith("/__sandbox__/"):
+                return admin.handle(self, req)
+            return Response(200, self._api(req))
+        except ApiError as err:
+            return Response(err.status, err.body(), err.headers)
+        except Exception:  # a sandbox bug must still answer like Twilio would
+            traceback.print_exc(file=sys.stderr)
+            return Response(500, error_body(500, 20500, "Internal Server Error"))
+
+    def account_of(self, req: Request) -> str | None:
+        """The account a request is about (for per-account concurrency), if the path says."""
+        m = re.match(rf"^/2010-04-01/Accounts/(AC{_SID})", req.path)
+        return m.group(1) if m else None
+
+    def principal(self, req: Request) -> Principal:
+        return self.auth.authenticate(req.headers.get("authorization"))
+
+    # --- API -------------------------------------------------------------------------
+
+    def _api(self, req: Request) -> dict:
+        path = req.path
+        if _TOKEN.match(path):
+            self._method(req, "POST")
+            return self.auth.issue_token(req.form(), first_values(req.query))
+        route = self._route(path)
+        if route is None:
+            raise not_found(path)
+        self._method(req, "GET")
+        principal = self.principal(req)
+        return route(req, principal)
+
+    def _method(self, req: Request, allowed: str) -> None:
+        if req.method != allowed:
+            raise ApiError(405, 20004, f"Method {req.method} not allowed", {"Allow": allowed})
+
+    def _route(self, path: str):
+        if _ACCOUNTS.match(path):
+            return self._accounts
+        if m := _ACCOUNT.match(path):
+            return lambda req, who: self._account(req, who, m.group(1))
+        if m := _ACCOUNT_LIST.match(path):
+            return lambda req, who: self._v2010(req, who, m.group(1), m.group(2))
+        if m := _PARTICIPANTS.match(path):
+            return lambda req, who: self._v2010(req, who, m.group(1), "Participants", m.group(2))
+        if _SUMMARIES.match(path):
+            return lambda req, who: api_insights.call_summaries(self, req, who)
+        if _CONFERENCES.match(path):
+            return lambda req, who: api_insights.conferences(self, req, who)
+        if m := _CONF_PARTICIPANTS.match(path):
+            return lambda req, who: api_insights.conference_participants(self, req, who, m.group(1))
+        return None
+
+    def _check_account(self, req: Request, principal: Principal, account_sid: str) -> None:
+        if self.world.account(account_sid) is None:
+            raise not_found(req.path)
+        if not principal.can_access(self.world, account_sid):
+            raise authenticate_error()
+
+    def _accounts(self, req: Request, principal: Principal) -> dict:
+        params = first_values(req.query)
+        size, page_no, token = page_params(params)
+        visible = [a for a in self.world.accounts() if principal.can_access(self.world, a["sid"])]
+        q, predicate = run_query(ACCOUNTS, params, req.now)
+        listing = RecordList([a for a in visible if predicate is None or predicate(None, a)])
+        return page_of(self, listing, req.path, "accounts", req.query, ACCOUNTS.params, size, page_no, token)
+
+    def _account(self, req: Request, principal: Principal, account_sid: str) -> dict:
+        self._check_account(req, principal, account_sid)
+        return self.world.account(account_sid).render()
+
+    def _v2010(self, req: Request, principal: Principal, account_sid: str, name: str,
+               conference_sid: str | None = None) -> dict:
+        self._check_account(req, principal, account_sid)
+        resource = RESOURCES[name]
+        params = first_values(req.query)
+        size, page_no, token = page_params(params)
+        if conference_sid is not None and self.world.find_conference(account_sid, conference_sid, now=req.now) is None:
+            raise not_found(req.path)
+        q, predicate = run_query(resource, params, req.now)
+        listing = self.world.listing(account_sid, resource.collection, now=req.now, lo=q.lo, hi=q.hi,
+                                     opts=options(q, req.base_url, conference_sid), predicate=predicate)
+        return page_of(self, listing, req.path, resource.list_key, req.query, resource.params,
+                       size, page_no, token)

@@ -1,0 +1,85 @@
+"""Fault injection: which request gets which fault, decided by hashing, not by chance.
+
+The n-th request for a given method and URL gets the same fault on every run with the
+same seed (so a retry of that URL gets a fresh decision, and concurrency does not change
+which URL fails). Every fault served is counted for /__sandbox__/info.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from .config import FAULT_KNOBS, SandboxConfig
+from .hashing import unit
+
+_INT_KNOBS = {"latency_ms", "concurrency_limit", "retry_after", "slow_ms", "token_ttl_seconds"}
+# Checked in this order; the first that fires is the request's fault.
+_RATED = (("reset", "rate_reset"), ("429", "rate_429"), ("5xx", "rate_5xx"),
+          ("truncate", "rate_truncate"), ("slow", "rate_slow"))
+
+
+class Faults:
+    def __init__(self, config: SandboxConfig):
+        self.seed = config.seed
+        self._knobs = config.fault_knobs()
+        self._lock = threading.Lock()
+        self._seen: Counter = Counter()
+        self._inflight: Counter = Counter()
+        self.served: Counter = Counter()
+
+    def knobs(self) -> dict:
+        with self._lock:
+            return dict(self._knobs)
+
+    def get(self, name: str):
+        return self._knobs[name]
+
+    def update(self, changes: dict) -> dict:
+        unknown = set(changes) - set(FAULT_KNOBS)
+        if unknown:
+            raise ValueError(f"unknown fault knobs: {sorted(unknown)}; known: {', '.join(FAULT_KNOBS)}")
+        clean = {}
+        for name, value in changes.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{name} must be a number")
+            if value < 0 or (name.startswith("rate_") and value > 1):
+                raise ValueError(f"{name} out of range: {value}")
+            clean[name] = int(value) if name in _INT_KNOBS else float(value)
+        with self._lock:
+            self._knobs.update(clean)
+            return dict(self._knobs)
+
+    def pick(self, method: str, target: str) -> str | None:
+        """The fault for this request (None = serve it normally)."""
+        with self._lock:
+            n = self._seen[(method, target)]
+            self._seen[(method, target)] = n + 1
+            knobs = dict(self._knobs)
+        for kind, knob in _RATED:
+            rate = knobs[knob]
+            if kind == "slow" and not knobs["slow_ms"]:
+                continue
+            if rate > 0 and unit(self.seed, "fault", kind, method, target, n) < rate:
+                return kind
+        return None
+
+    def five_hundred(self, method: str, target: str) -> int:
+        return 503 if unit(self.seed, "fault-5xx-kind", method, target) < 0.5 else 500
+
+    def enter(self, account: str) -> int:
+        with self._lock:
+            self._inflight[account] += 1
+            return self._inflight[account]
+
+    def leave(self, account: str) -> None:
+        with self._lock:
+            self._inflight[account] -= 1
+
+    def count(self, kind: str) -> None:
+        with self._lock:
+            self.served[kind] += 1
+
+    def served_counts(self) -> dict:
+        with self._lock:
+            return dict(self.served)

@@ -1,0 +1,68 @@
+"""Time as integer microseconds since the epoch (UTC), and Twilio's two wire formats.
+
+Integers keep ordering exact when a million records share one day; the wire formats
+drop the sub-second part, as Twilio's do.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta, timezone
+
+US = 1_000_000
+DAY_US = 86_400 * US
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_start_us(day: date) -> int:
+    return (day.toordinal() - _EPOCH_ORDINAL) * DAY_US
+
+
+def day_of_us(t: int) -> date:
+    return date.fromordinal(t // DAY_US + _EPOCH_ORDINAL)
+
+
+def to_us(dt: datetime) -> int:
+    if dt.tzinfo is None:
+        raise ValueError(f"naive datetime {dt!r}: the sandbox clock is UTC and needs tzinfo")
+    delta = dt - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+
+
+def from_us(t: int) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=t)
+
+
+def rfc2822(t: int | None) -> str | None:
+    """v2010 timestamps: 'Thu, 30 Jul 2015 20:00:00 +0000'."""
+    if t is None:
+        return None
+    tm = time.gmtime(t // US)
+    return "%s, %02d %s %d %02d:%02d:%02d +0000" % (
+        _WEEKDAYS[tm.tm_wday], tm.tm_mday, _MONTHS[tm.tm_mon - 1], tm.tm_year,
+        tm.tm_hour, tm.tm_min, tm.tm_sec,
+    )
+
+
+def iso(t: int | None) -> str | None:
+    """Insights timestamps: '2021-08-25T14:46:40Z'."""
+    if t is None:
+        return None
+    tm = time.gmtime(t // US)
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (
+        tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+    )
+
+
+def parse_iso(text: str) -> datetime:
+    """ISO 8601 with 'Z' or an offset; a bare date means its midnight UTC."""
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
