@@ -65,7 +65,11 @@ def run_demo() -> int:
         print(f"Syncing {first} .. {last} from the sandbox at {sandbox.base_url} into {pg['PGHOST']}:{pg['PGPORT']}/{pg['PGDATABASE']}")
         with dg.DagsterInstance.get() as instance:
             result = job.execute_in_process(
-                instance=instance, tags={RANGE_START_TAG: first, RANGE_END_TAG: last}, raise_on_error=False
+                instance=instance,
+                tags={RANGE_START_TAG: first, RANGE_END_TAG: last},
+                # Progress lines only; every event is still in the instance for `make dev` to show.
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+                raise_on_error=False,
             )
         if not result.success:
             for event in result.all_events:
