@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
-from sandbox_client import Admin, Api
+from sandbox_client import NOW, Admin, Api
 from twilio_assets.sandbox import SandboxConfig, SandboxServer
-
-# A fixed clock, so expectations never depend on the day the suite runs.
-NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -63,3 +58,11 @@ def key_api(server, config) -> Api:
 @pytest.fixture
 def anon(server) -> Api:
     return Api(server.base_url)
+
+
+@pytest.fixture
+def server_busy():
+    """Ten times the calls: enough recordings (~2% deleted) that some are deleted."""
+    cfg = SandboxConfig(now=NOW, calls_per_day=400)
+    with SandboxServer(cfg) as running:
+        yield Api(running.base_url, auth=(cfg.main_account_sid, cfg.auth_token)), running.world, cfg.main_account_sid

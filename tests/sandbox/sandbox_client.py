@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import requests
 
 from twilio_assets.sandbox import SandboxServer
+
+# The tests' fixed clock, so expectations never depend on the day the suite runs.
+NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 
 
 def v2010(account_sid: str, resource: str) -> str:

@@ -18,11 +18,11 @@ def _disabled() -> ApiError:
     return ApiError(403, 20403, "Voice Insights Advanced Features must be active to use this API resource")
 
 
-def target_account(app, principal, params: dict) -> str:
+def target_account(app, req, principal, params: dict) -> str:
     """The account whose Insights are read: `Subaccount`, else the caller's own."""
     sid = params.get("Subaccount") or principal.account_sid
     if app.world.account(sid) is None:
-        raise not_found(f"/v1 Subaccount {sid}")
+        raise not_found(req.path)
     if not principal.can_access(app.world, sid):
         raise authenticate_error()
     if not app.world.insights_enabled(sid):
@@ -50,7 +50,7 @@ def _predicate(checks: list):
 
 def call_summaries(app, req, principal) -> dict:
     params = first_values(req.query)
-    account = target_account(app, principal, params)
+    account = target_account(app, req, principal, params)
     # Defaults from the spec: StartTime 4h (ago), EndTime 0m (now). Filtered on start_time.
     lo = insights_time(params.get("StartTime", "4h"), req.now)
     hi = insights_time(params.get("EndTime", "0m"), req.now)
@@ -67,7 +67,7 @@ def call_summaries(app, req, principal) -> dict:
 
 def conferences(app, req, principal) -> dict:
     params = first_values(req.query)
-    account = target_account(app, principal, params)
+    account = target_account(app, req, principal, params)
     lo = insights_time(params["CreatedAfter"], req.now) if "CreatedAfter" in params else NEVER
     hi = insights_time(params["CreatedBefore"], req.now) if "CreatedBefore" in params else FOREVER
     checks = (_equals(params, "ConferenceSid", "conference_sid") + _equals(params, "FriendlyName", "friendly_name")

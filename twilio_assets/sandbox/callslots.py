@@ -19,6 +19,7 @@ from .legs import CallLeg, plan_leg
 from .phones import customer_number
 from .recordings import Recording, Transcription, plan_call_recording, plan_conference_recording
 from .timefmt import DAY_US, day_start_us
+from .traffic import DENSEST, offset_us
 
 
 @dataclass(slots=True)
@@ -44,13 +45,16 @@ class CallPlan:
     def slot_count(self, account_sid: str, dord: int) -> int:
         return self.accounts[account_sid].calls_per_day
 
-    def _width(self, account_sid: str) -> float:
-        return DAY_US / self.accounts[account_sid].calls_per_day
+    def _room(self, account_sid: str) -> int:
+        """Time after a slot's start within which everything of the slot is created: less
+        than half of the narrowest slot (office hours), so it ends before the next slot."""
+        return int(0.49 * DENSEST * DAY_US / self.accounts[account_sid].calls_per_day)
 
     def slot_time(self, account_sid: str, dord: int, i: int) -> int:
         # Within the first half of the slot: the second half is room for what follows.
-        w = self._width(account_sid)
-        return day_start_us(date.fromordinal(dord)) + int((i + 0.5 * unit(self.seed, account_sid, "call-t", dord, i)) * w)
+        n = self.slot_count(account_sid, dord)
+        fraction = (i + 0.5 * unit(self.seed, account_sid, "call-t", dord, i)) / n
+        return day_start_us(date.fromordinal(dord)) + offset_us(fraction)
 
     # --- conferences -----------------------------------------------------------------
 
@@ -79,7 +83,7 @@ class CallPlan:
         acct = self.accounts[account_sid]
         seed = self.seed
         t0 = self.slot_time(account_sid, dord, i)
-        room = int(0.49 * self._width(account_sid))
+        room = self._room(account_sid)
         parent_sid = sid("CA", seed, account_sid, "call", dord, i, 0)
         anchors = self.anchors(account_sid, dord)
         if i in anchors:

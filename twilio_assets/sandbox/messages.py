@@ -13,7 +13,8 @@ from datetime import date
 from .directory import Account
 from .hashing import Draw, sid, unit
 from .phones import customer_number
-from .timefmt import DAY_US, US, day_start_us, rfc2822
+from .timefmt import US, day_start_us, rfc2822
+from .traffic import offset_us
 
 API = "/2010-04-01/Accounts"
 DELETE_BLOCK = 50
@@ -105,8 +106,8 @@ class MessagePlan:
         return self.accounts[account_sid].messages_per_day
 
     def slot_time(self, account_sid: str, dord: int, i: int) -> int:
-        w = DAY_US / self.accounts[account_sid].messages_per_day
-        return day_start_us(date.fromordinal(dord)) + int((i + unit(self.seed, account_sid, "msg-t", dord, i)) * w)
+        fraction = (i + unit(self.seed, account_sid, "msg-t", dord, i)) / self.accounts[account_sid].messages_per_day
+        return day_start_us(date.fromordinal(dord)) + offset_us(fraction)
 
     # --- deletions -------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .hashing import Draw
 
 AREA_CODES = ("415", "212", "305", "646", "312", "206", "512", "617", "702", "303", "404", "213")
@@ -16,6 +18,7 @@ def us_number(*parts: object) -> str:
     return "+1%s%d%04d" % (d.choice(AREA_CODES), d.randint(201, 989), d.randint(0, 9999))
 
 
+@lru_cache(maxsize=8192)  # a few hundred customers per account, looked up per record
 def customer_number(seed: int, account_sid: str, customer: int) -> str:
     return us_number(seed, account_sid, "customer", customer)
 

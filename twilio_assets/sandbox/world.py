@@ -65,7 +65,7 @@ class Listing:
         self.predicate = predicate
 
     def _dords(self) -> range:
-        first = max(self.world.first_day.toordinal(), _dord_of(max(self.lo, NEVER)))
+        first = max(self.world.first_day.toordinal(), _dord_of(self.lo))
         last = min(_dord_of(self.now), _dord_of(self.limit))
         return range(first, last + 1)
 
