@@ -140,18 +140,8 @@ class TwilioClient:
         return self._with_retries("GET", url, params=params)
 
     def _with_retries(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(TransientError),
-            wait=self._wait,
-            stop=tenacity.stop_after_attempt(self._max_attempts),
-            sleep=self._sleep,
-            before_sleep=self._count_retry,
-            reraise=True,
-        )
         try:
-            for attempt in retrying:
-                with attempt:
-                    return self._send_authenticated(method, url, **kwargs)
+            return self._retrying()(self._send_authenticated, method, url, **kwargs)
         except TransientError as exc:
             if exc.api_error is not None:
                 raise exc.api_error from None
@@ -159,7 +149,17 @@ class TwilioClient:
                 f"{method} {_display_url(url, kwargs.get('params'))} kept failing after {self._max_attempts} "
                 f"attempts: {exc}. Fix: check the network path to Twilio, or retry later."
             ) from None
-        raise AssertionError("unreachable")  # tenacity either returns or raises
+
+    def _retrying(self) -> tenacity.Retrying:
+        """Retry transient failures: full-jitter exponential backoff, or Twilio's Retry-After."""
+        return tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(TransientError),
+            wait=self._wait,
+            stop=tenacity.stop_after_attempt(self._max_attempts),
+            sleep=self._sleep,
+            before_sleep=self._count_retry,
+            reraise=True,
+        )
 
     def _count_retry(self, retry_state: tenacity.RetryCallState) -> None:
         self.stats.add(retries=1)
@@ -234,16 +234,8 @@ class TwilioClient:
             response = self._send("POST", url, data=form)
             return self._decode("POST", url, response, None)
 
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(TransientError),
-            wait=self._wait,
-            stop=tenacity.stop_after_attempt(self._max_attempts),
-            sleep=self._sleep,
-            before_sleep=self._count_retry,
-            reraise=True,
-        )
         try:
-            payload = retrying(post)
+            payload = self._retrying()(post)
         except TwilioAPIError as exc:
             raise TwilioAPIError(
                 status=exc.status,
