@@ -36,6 +36,7 @@ class TwilioResource(dg.ConfigurableResource):
     edge: str | None = Field(default=None, description="Twilio edge location, e.g. dublin (optional).")
     page_size: int = Field(default=1000, description="Records per page, 1 to 1000.")
     max_attempts: int = Field(default=8, description="Attempts per request before giving up on 429/5xx/network errors.")
+    timeout_seconds: float = Field(default=60.0, description="Seconds to wait for Twilio's answer before retrying.")
     env_prefix: str = Field(default="TWILIO_", description="Prefix of the variables holding these settings, for messages.")
     hash_key: str | None = Field(default=None, description="Secret key for properties stored as keyed hashes.")
 
@@ -83,6 +84,7 @@ class TwilioResource(dg.ConfigurableResource):
         options = dict(
             page_size=self.page_size,
             max_attempts=self.max_attempts,
+            timeout=(10.0, self.timeout_seconds),
             credentials_hint=self.credentials_hint(),
             on_retry=on_retry,
         )
