@@ -1,7 +1,7 @@
 """The one generic engine: list a collection's window from Twilio page by page and upsert it.
 
-Everything collection-specific comes from the catalogue entry. A sync runs in one database
-transaction: it either lands whole or leaves the warehouse as it was.
+Everything collection-specific comes from the catalogue entry. Each account's part of a sync is one
+database transaction: it lands whole, or leaves that account's rows as they were.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ Log = Callable[[str], None]
 
 
 class SyncError(RuntimeError):
-    """A sync failed; the message says which collection, account and window, and the transaction was rolled back."""
+    """A sync failed; the message says which collection, account and window, and that it was rolled back."""
 
 
 @dataclass
