@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: install demo dev test docs psql pg-start pg-stop sandbox clean
+.PHONY: install prepare demo dev test docs psql pg-start pg-stop sandbox clean
 
 # The virtualenv, rebuilt whenever pyproject.toml changes (exact pins live there).
 $(VENV)/.installed: pyproject.toml
@@ -16,17 +16,28 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+## prepare: dbt sources from the instance settings, then the dbt manifest Dagster loads (no database needed)
+prepare: install
+	$(BIN)/python -m twilio_assets.dbt.prepare
+
 ## demo: set everything up, sync every sandbox day into PostgreSQL, print warehouse vs sandbox counts
-demo: install
+demo: prepare
 	$(BIN)/python -m twilio_assets.localdev.demo
 
 ## dev: the Dagster UI (and dbt docs) on the same embedded PostgreSQL and sandbox
-dev: install
+dev: prepare
 	$(BIN)/python -m twilio_assets.localdev.dev
 
 ## test: the whole test suite (starts its own PostgreSQL and sandbox)
-test: install
+test: prepare
 	$(BIN)/python -m pytest
+
+## docs: build the dbt docs site (with the warehouse's catalog when it is reachable) and serve it on :8580
+docs: prepare
+	@if [ -z "$$PGHOST$$PGPORT$$PGDATABASE" ]; then \
+	  $(BIN)/python -m twilio_assets.localdev.postgres start >/dev/null && \
+	  eval "$$($(BIN)/python -m twilio_assets.localdev.postgres env)"; fi; \
+	  exec $(BIN)/python -m twilio_assets.dbt.docs --port 8580
 
 ## psql: a psql shell on the warehouse
 psql: install

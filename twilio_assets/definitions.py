@@ -1,4 +1,7 @@
-"""The code location: raw Twilio assets per instance, dbt models, the sync job and its schedule."""
+"""The code location: raw Twilio assets per instance, dbt models, the sync job and its schedule.
+
+Needs the dbt manifest: `python -m twilio_assets.dbt.prepare` (the Makefile and `dagster dev` run it).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ warnings.filterwarnings("ignore", message=r".*`backfill_policy`.*", category=dg.
 def defs() -> dg.Definitions:
     # Imported here so that importing the package stays cheap (the sandbox and tests need no Dagster).
     from .defs.automation import sync_job, sync_schedule
+    from .defs.dbt_models import build_dbt_definitions
     from .defs.raw_assets import build_raw_assets, raw_asset_key
     from .defs.resources import resources_for
     from .instances import load_settings
@@ -25,11 +29,14 @@ def defs() -> dg.Definitions:
         instance.name: [raw_asset_key(instance, collection) for collection in instance.collections]
         for instance in settings.instances
     }
-    model_keys: list[dg.AssetKey] = []
-    job = sync_job(dg.AssetSelection.assets(*raw_assets))
-    return dg.Definitions(
+    dbt = build_dbt_definitions()
+    dbt_assets = list(dbt.assets or [])
+    model_keys = [key for assets_def in dbt_assets for key in assets_def.keys]
+    job = sync_job(dg.AssetSelection.assets(*raw_assets, *dbt_assets))
+    sync = dg.Definitions(
         assets=raw_assets,
         jobs=[job],
         schedules=[sync_schedule(settings, job, raw_keys, model_keys)],
         resources=resources_for(settings),
     )
+    return dg.Definitions.merge(sync, dbt)

@@ -43,6 +43,11 @@ CONNECTION_SUFFIXES = ("BASE_URL", "REGION", "EDGE")
 PRIVACY_SUFFIXES = ("HASH_KEY",)
 
 
+# Schemas the dbt models are written to (dbt_project.yml, profiles.yml): a raw schema with one of these
+# names would have its tables mixed with, or replaced by, the models.
+DBT_SCHEMAS = ("twilio_staging", "twilio_linkage", "twilio_marts", "twilio_dbt")
+
+
 class ConfigError(ValueError):
     pass
 
@@ -131,6 +136,12 @@ def _parse_instance(raw: Any, index: int, default_lookback: int, source: str) ->
         validate_schema_name(schema)
     except InvalidIdentifier as exc:
         raise ConfigError(f"{where} ({name}): {exc}") from None
+    _require(
+        schema not in DBT_SCHEMAS,
+        where,
+        f"schema {schema!r} is where dbt writes its models ({', '.join(DBT_SCHEMAS)}); give the instance "
+        f"another schema, e.g. twilio_{name}",
+    )
     prefix = raw.get("env_prefix", f"TWILIO_{name.upper()}_")
     _require(
         isinstance(prefix, str) and bool(_PREFIX.fullmatch(prefix)),

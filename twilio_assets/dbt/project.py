@@ -14,6 +14,11 @@ beforehand:
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+from pathlib import Path
+
 from dagster_dbt import DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
 
@@ -27,4 +32,8 @@ if using_dagster_dev():
     from .sources import write_generated_files
 
     write_generated_files(load_settings(), DBT_PROJECT_DIR)
+    # dagster-dbt's preparer runs plain `dbt`: let it find the one installed next to this Python
+    # when the virtualenv is not on PATH.
+    if shutil.which("dbt") is None:
+        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 dbt_project.prepare_if_dev()

@@ -39,10 +39,12 @@ DBT_ASSETS_NAME = "twilio_dbt_models"
 
 
 def dbt_docs_url(unique_id: str, base_url: str | None = None) -> str:
-    """The dbt docs page of a node, with its lineage graph open (`?g_v=1`)."""
+    """The dbt docs page of a node with its lineage graph open (`g_v=1`), narrowed to the node's
+    own ancestors and descendants (`g_i=+name+`, the graph's --select box) instead of the whole project."""
     base = (base_url or os.environ.get(DBT_DOCS_URL_ENV) or DEFAULT_DBT_DOCS_URL).rstrip("/")
-    resource_type = unique_id.split(".", 1)[0]
-    return f"{base}/#!/{resource_type}/{unique_id}?g_v=1"
+    resource_type, _, rest = unique_id.partition(".")
+    name = rest.partition(".")[2]
+    return f"{base}/#!/{resource_type}/{unique_id}?g_v=1&g_i=%2B{name}%2B"
 
 
 def _table_name(props: Mapping[str, Any]) -> str:

@@ -97,7 +97,23 @@ def run_demo() -> int:
                     )
         finally:
             connection.close()
-    print(f"\nDone in {time.monotonic() - started:.0f} s. " + ("Every collection matches." if all_match else "Mismatches above."))
+        print()
+        print(f"{'dbt mart':<44} {'rows':>10}")
+        print("-" * 55)
+        connection = connect()
+        try:
+            graph = definitions.resolve_asset_graph()
+            marts = sorted(key for key in graph.get_all_asset_keys() if graph.get(key).group_name == "marts")
+            with connection.cursor() as cursor:
+                for key in marts:
+                    schema, name = key.path[-2], key.path[-1]
+                    cursor.execute(f'select count(*) from "{schema}"."{name}"')
+                    rows = cursor.fetchone()[0]
+                    all_match &= rows > 0
+                    print(f"{schema + '.' + name:<44} {rows:>10,}")
+        finally:
+            connection.close()
+    print(f"\nDone in {time.monotonic() - started:.0f} s. " + ("Every collection matches and every mart has rows." if all_match else "Mismatches above."))
     return 0 if all_match else 1
 
 

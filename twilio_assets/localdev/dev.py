@@ -35,6 +35,7 @@ def main() -> int:
         env = {**os.environ, **pg, **dagster, **twilio_env(config, sandbox.base_url)}
         python = str(Path(sys.executable))
         subprocess.run([python, "-m", "twilio_assets.dbt.prepare"], env=env, cwd=REPO_ROOT, check=True)
+        env["DBT_DOCS_URL"] = env.get("DBT_DOCS_URL") or "http://127.0.0.1:8580"
         docs = subprocess.Popen([python, "-m", "twilio_assets.dbt.docs", "--port", "8580"], env=env, cwd=REPO_ROOT)
         print(f"Sandbox: {sandbox.base_url}   dbt docs: http://127.0.0.1:8580   Dagster UI: http://127.0.0.1:{DAGSTER_PORT}")
         # dagster dev ignores SIGTERM unless it leads its own process group (see the stack notes).

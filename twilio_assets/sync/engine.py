@@ -163,7 +163,8 @@ def _sync_scope(
     progress: _Progress,
 ) -> ScopeCounts:
     result = ScopeCounts()
-    for listing in _listings(client, collection, window, account, main_account_sid):
+    parents: list[str] = []  # PER_PARENT: the parent records listed for this window
+    for listing in _listings(client, collection, window, account, main_account_sid, parents):
         for page in client.pages(listing.url, listing.params, collection.list_key):
             page = Page(records=[redaction.apply(r) for r in page.records], url=page.url, number=page.number)
             records, reached_end = _records_in_window(collection, page, listing.scan_until)
@@ -177,7 +178,13 @@ def _sync_scope(
             progress.tick(result)
             if reached_end:
                 break
-    if collection.read is not ReadMode.PER_PARENT:  # participants have no window column of their own
+    if collection.read is ReadMode.PER_PARENT:
+        # Children carry no date of their own: they are complete for each parent that was listed.
+        assert collection.parent is not None
+        result.deleted += merger.mark_missing_deleted(
+            account_sids=[account] if account else None, window=None, within=(collection.parent.key_field, parents)
+        )
+    else:
         result.deleted += merger.mark_missing_deleted(
             account_sids=[account] if account else None,
             window=(window.start, window.end) if collection.windowed else None,
@@ -201,7 +208,12 @@ def _records_in_window(collection: Collection, page: Page, scan_until: Window | 
 
 
 def _listings(
-    client: TwilioClient, collection: Collection, window: Window, account: str | None, main_account_sid: str
+    client: TwilioClient,
+    collection: Collection,
+    window: Window,
+    account: str | None,
+    main_account_sid: str,
+    parents: list[str],
 ) -> Iterator[_Listing]:
     base = client.hosts.for_api(collection.api.value)
     params = dict(collection.params)
@@ -228,4 +240,5 @@ def _listings(
             for record in page.records:
                 parent_sid = record.get(parent.key_field) if isinstance(record, dict) else None
                 if parent_sid:
+                    parents.append(str(parent_sid))
                     yield _Listing(base + path.replace("{parent_sid}", str(parent_sid)), params)

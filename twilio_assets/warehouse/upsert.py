@@ -133,11 +133,13 @@ class Merger:
         *,
         account_sids: Iterable[str] | None,
         window: tuple[dt.datetime, dt.datetime] | None,
+        within: tuple[str, Sequence[str]] | None = None,
     ) -> int:
         """Stamp `_deleted_at` on rows of the synced scope that this sync did not see.
 
         Only call after the scope's listing completed: a listing cut short must never look like deletions.
-        account_sids None means every account (the account list itself); window None means every date.
+        account_sids None means every account (the account list itself); window None means every date;
+        `within` (column, values) limits the scope to rows whose column holds one of the values.
         """
         conditions = [sql.SQL("t._deleted_at is null")]
         params: dict[str, Any] = {}
@@ -148,6 +150,10 @@ class Merger:
             column = sql.Identifier(self._collection.window_column or "")
             conditions.append(sql.SQL("t.{} >= %(start)s and t.{} < %(end)s").format(column, column))
             params["start"], params["end"] = window
+        if within is not None:
+            column_name, values = within
+            conditions.append(sql.SQL("t.{} = any(%(within)s)").format(sql.Identifier(column_name)))
+            params["within"] = list(values)
         key = sql.Identifier(self._collection.primary_key)
         self._cursor.execute(
             sql.SQL(

@@ -1,0 +1,133 @@
+"""The dbt project itself: every model and column users see is documented, every key and link is
+tested, and the instance-driven sources compile even for collections no instance syncs."""
+
+from __future__ import annotations
+
+import json
+
+from twilio_assets.instances import Instance, SyncSettings
+
+from .conftest import Build, copy_project, query, run_dbt
+
+LAYERS = {"staging": "twilio_staging", "linkage": "twilio_linkage", "marts": "twilio_marts"}
+
+
+def attached_tests(build: Build, model_id: str) -> dict[str, list[dict]]:
+    """Tests attached to a model, by column (None for model-level tests)."""
+    found: dict[str, list[dict]] = {}
+    for node in build.manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("attached_node") == model_id:
+            found.setdefault(node.get("column_name"), []).append(node)
+    return found
+
+
+def test_models_live_in_their_layer_schema(dbt_build: Build):
+    for name, node in dbt_build.models().items():
+        layer = node["fqn"][1]
+        assert node["schema"] == LAYERS[layer], name
+        assert node["config"]["materialized"] == ("view" if layer == "staging" else "table"), name
+
+
+def test_every_model_and_column_is_documented(dbt_build: Build):
+    env = dbt_build.warehouse.env
+    for name, node in dbt_build.models().items():
+        assert node["description"].strip(), f"{name} has no description"
+        actual = [c for (c,) in query(env, "select column_name from information_schema.columns where table_schema = %s and table_name = %s order by ordinal_position", (node["schema"], node["alias"]))]
+        documented = node["columns"]
+        assert set(documented) == set(actual), f"{name}: undocumented {set(actual) - set(documented)}, stale {set(documented) - set(actual)}"
+        blank = [c for c, column in documented.items() if not column["description"].strip()]
+        assert not blank, f"{name}: columns without a description: {blank}"
+
+
+def test_every_key_is_unique_and_not_null(dbt_build: Build):
+    for name, node in dbt_build.models().items():
+        tests = attached_tests(dbt_build, node["unique_id"])
+        if name == "fct_account_daily_activity":
+            key_tests = {t["test_metadata"]["name"] for t in tests.get(None, []) if t.get("test_metadata")}
+            assert "unique_combination_of_columns" in key_tests
+            continue
+        key = next(iter(node["columns"]))  # each model leads with its key
+        assert key.endswith("_key"), name
+        kinds = {t["test_metadata"]["name"] for t in tests.get(key, [])}
+        assert {"unique", "not_null"} <= kinds, f"{name}.{key}: {kinds}"
+        if name.startswith("fct_"):  # grain test on every mart
+            assert "unique_combination_of_columns" in {t["test_metadata"]["name"] for t in tests.get(None, []) if t.get("test_metadata")}
+
+
+def test_every_link_has_a_relationships_test_and_every_warning_says_why(dbt_build: Build):
+    for name, node in dbt_build.models().items():
+        if node["fqn"][1] != "linkage":
+            continue
+        own_key = next(iter(node["columns"]))
+        tests = attached_tests(dbt_build, node["unique_id"])
+        for column in node["columns"]:
+            if not column.endswith("_key") or column == own_key or column.startswith("resolved_"):
+                continue
+            links = [t for t in tests.get(column, []) if t["test_metadata"]["name"] == "relationships"]
+            assert links, f"{name}.{column} has no relationships test"
+            for test in links:
+                if test["config"]["severity"].lower() == "warn":
+                    assert test["description"].strip(), f"{test['name']} warns without saying why"
+
+
+# Twilio's status and direction enums (incoming_phone_numbers.status is a free string in the spec).
+ENUM_COLUMNS = {
+    "stg_twilio__accounts": ("status", "account_type"),
+    "stg_twilio__calls": ("status", "direction"),
+    "stg_twilio__conferences": ("status", "end_reason"),
+    "stg_twilio__conference_participants": ("call_status", "call_direction"),
+    "stg_twilio__recordings": ("status", "source"),
+    "stg_twilio__transcriptions": ("status",),
+    "stg_twilio__messages": ("status", "direction"),
+    "stg_twilio__call_feedback": ("call_state", "quality_score"),
+    "stg_twilio__incoming_phone_numbers": ("address_requirements", "emergency_status"),
+}
+
+
+def test_status_and_direction_enums_have_accepted_values(dbt_build: Build):
+    models = dbt_build.models()
+    for name, columns in ENUM_COLUMNS.items():
+        tests = attached_tests(dbt_build, models[name]["unique_id"])
+        for column in columns:
+            kinds = {t["test_metadata"]["name"] for t in tests.get(column, [])}
+            assert "accepted_values" in kinds, f"{name}.{column}"
+
+
+def test_sources_map_to_the_raw_assets(dbt_build: Build):
+    sources = dbt_build.manifest["sources"].values()
+    by_instance: dict[str, set[str]] = {}
+    for source in sources:
+        assert source["config"]["meta"]["dagster"]["asset_key"] == [source["schema"], source["name"]]
+        by_instance.setdefault(source["source_name"], set()).add(source["name"])
+    for instance in dbt_build.warehouse.settings.instances:
+        assert by_instance[instance.schema] == set(instance.collection_names)
+
+
+def test_collections_no_instance_syncs_compile_to_empty_typed_relations(dbt_build: Build, tmp_path):
+    """Generate sources for one instance that syncs only accounts and calls: dbt still compiles every
+    model, and an unsynced collection's staging view is empty with the catalogue's column types."""
+    settings = SyncSettings(instances=(Instance(name="lean", schema="twilio_lean", collection_names=("accounts", "calls")),))
+    project = copy_project(tmp_path / "dbt_project", settings)
+    env = dbt_build.warehouse.env
+    done = run_dbt(project, env, "compile")
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    assert {s["name"] for s in manifest["sources"].values()} == {"accounts", "calls"}
+    node = next(n for n in manifest["nodes"].values() if n["name"] == "stg_twilio__messages")
+    assert node["depends_on"]["nodes"] == []
+    connection = __import__("psycopg2").connect(
+        host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"], password=env["PGPASSWORD"], dbname=env["PGDATABASE"]
+    )
+    try:
+        with connection.cursor() as cursor:  # read-only: nothing is created
+            cursor.execute(f"select * from ({node['compiled_code']}) as empty_staging")
+            assert cursor.fetchall() == []
+            types = {d.name: d.type_code for d in cursor.description}
+            cursor.execute("select oid, typname from pg_type where oid = any(%s)", (list(set(types.values())),))
+            names = dict(cursor.fetchall())
+    finally:
+        connection.rollback()
+        connection.close()
+    typed = {column: names[code] for column, code in types.items()}
+    assert typed["message_key"] == "text" and typed["price"] == "numeric" and typed["segment_count"] == "int8"
+    assert typed["sent_at"] == "timestamptz" and typed["is_deleted"] == "bool"
