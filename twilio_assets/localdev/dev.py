@@ -26,7 +26,12 @@ from .stack import (
 DAGSTER_PORT = int(os.environ.get("DAGSTER_PORT", "3000"))
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt  # run the same clean shutdown as Ctrl-C
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     pg = warehouse_env()
     dagster = dagster_env(pg)
     ensure_dagster_database(dagster)
@@ -36,6 +41,8 @@ def main() -> int:
         python = str(Path(sys.executable))
         subprocess.run([python, "-m", "twilio_assets.dbt.prepare"], env=env, cwd=REPO_ROOT, check=True)
         env["DBT_DOCS_URL"] = env.get("DBT_DOCS_URL") or "http://127.0.0.1:8580"
+        # `dagster dev` recommends `dg dev`, which cannot read workspace.yaml: keep the console clean.
+        env.setdefault("PYTHONWARNINGS", "ignore:Function `dev_command` is superseded")
         docs = subprocess.Popen([python, "-m", "twilio_assets.dbt.docs", "--port", "8580"], env=env, cwd=REPO_ROOT)
         print(f"Sandbox: {sandbox.base_url}   dbt docs: http://127.0.0.1:8580   Dagster UI: http://127.0.0.1:{DAGSTER_PORT}")
         # dagster dev ignores SIGTERM unless it leads its own process group (see the stack notes).
