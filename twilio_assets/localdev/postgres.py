@@ -45,7 +45,8 @@ def find_bin_dir() -> Path:
 
 def default_data_dir() -> Path:
     # Outside the checkout: a checkout under /root (mode 700) cannot be entered by the postgres user.
-    digest = hashlib.sha1(str(Path.cwd().resolve()).encode()).hexdigest()[:10]
+    checkout = Path(__file__).resolve().parents[2]  # one embedded server per checkout
+    digest = hashlib.sha1(str(checkout).encode()).hexdigest()[:10]
     return Path(os.environ.get("TWILIO_ASSETS_PGDATA", f"/tmp/twilio_assets-pg-{digest}"))
 
 
@@ -63,6 +64,19 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def remembered_port(root: Path, preferred: int) -> int:
+    """The port this data directory's server uses: the one it used before, else `preferred` if free,
+    else any free port. Remembered in the data directory, so two checkouts never fight over a port and
+    `make psql`/`make dev` find the server `make demo` started."""
+    record = root / "port"
+    if record.exists():
+        return int(record.read_text().strip())
+    port = preferred if port_is_free(preferred) else free_port()
+    root.mkdir(parents=True, exist_ok=True)
+    record.write_text(f"{port}\n")
+    return port
 
 
 @dataclass
@@ -161,9 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["start", "stop", "status", "env"])
     parser.add_argument("--data-dir", type=Path, default=None, help="where the server keeps its files")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("TWILIO_ASSETS_PGPORT", DEFAULT_PORT)))
+    parser.add_argument("--port", type=int, default=None, help=f"first choice of port (default {DEFAULT_PORT})")
     args = parser.parse_args(argv)
-    server = LocalPostgres(root=args.data_dir or default_data_dir(), port=args.port)
+    root = args.data_dir or default_data_dir()
+    preferred = args.port or int(os.environ.get("TWILIO_ASSETS_PGPORT", DEFAULT_PORT))
+    server = LocalPostgres(root=root, port=remembered_port(root, preferred))
     if args.action == "start":
         server.start()
         print(f"embedded PostgreSQL running on 127.0.0.1:{server.port} (data in {server.root})")

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ..sandbox.config import SandboxConfig
-from .postgres import DEFAULT_PORT, LocalPostgres, default_data_dir
+from .postgres import DEFAULT_PORT, LocalPostgres, default_data_dir, remembered_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
@@ -28,7 +28,8 @@ def warehouse_env(environ: dict[str, str] | None = None) -> dict[str, str]:
     environ = dict(os.environ if environ is None else environ)
     if user_gave_warehouse(environ):
         return {name: environ.get(name, "") for name in PG_VARIABLES}
-    server = LocalPostgres(root=default_data_dir(), port=int(environ.get("TWILIO_ASSETS_PGPORT", DEFAULT_PORT)))
+    root = default_data_dir()
+    server = LocalPostgres(root=root, port=remembered_port(root, int(environ.get("TWILIO_ASSETS_PGPORT", DEFAULT_PORT))))
     server.start(databases=("warehouse", DAGSTER_DATABASE))
     return server.env("warehouse")
 
