@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .columns import Column
+from .glossary import describe
+
+
+def _glossary_text(collection: str, column: str) -> str:
+    try:
+        return describe(collection, column)
+    except KeyError:
+        return ""
 
 
 class ReadMode(enum.Enum):
@@ -90,6 +98,12 @@ class Collection:
             raise ValueError(f"{self.name}: a parent goes with read mode per_parent, and only with it")
         if self.per_account and "{account_sid}" not in self.path and not self.subaccount_param:
             raise ValueError(f"{self.name}: a per-account collection names the account in its path or a parameter")
+        # Column descriptions live in one place, the glossary (tests keep it complete).
+        described = tuple(
+            column if column.description else replace(column, description=_glossary_text(self.name, column.name))
+            for column in self.columns
+        )
+        object.__setattr__(self, "columns", described)
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -191,9 +191,7 @@ CALL_FEEDBACK = Collection(
         connectivity_issue=annotation.connectivity_issue:text spam=annotation.spam:boolean
         comment=annotation.comment:text incident=annotation.incident:text
         call_state:text call_type:text processing_state:text call_start_time=start_time:iso8601
-        call_end_time=end_time:iso8601 annotation:jsonb""",
-        quality_score="1 (bad) to 5 (excellent): the annotation's call_score, the old feedback quality_score.",
-        issues="The annotation's quality_issues, a JSON array (the old feedback issues).",
+        call_end_time=end_time:iso8601 annotation:jsonb"""
     ),
     read=ReadMode.TIME_RANGE,
     date_params=("StartTime", "EndTime"),

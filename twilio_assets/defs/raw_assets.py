@@ -28,7 +28,7 @@ def column_schema(collection: Collection) -> dg.TableSchema:
         dg.TableColumn(
             name=c.name,
             type=c.kind.pg_type,
-            description=c.description or (f"From `{c.source}`." if c.source else None),
+            description=c.description or None,
             constraints=dg.TableColumnConstraints(nullable=c.name != collection.primary_key, unique=c.name == collection.primary_key),
         )
         for c in collection.columns

@@ -47,7 +47,7 @@ def main() -> int:
         print(f"Sandbox: {sandbox.base_url}   dbt docs: http://127.0.0.1:8580   Dagster UI: http://127.0.0.1:{DAGSTER_PORT}")
         # dagster dev ignores SIGTERM unless it leads its own process group (see the stack notes).
         ui = subprocess.Popen(
-            ["dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(DAGSTER_PORT)],
+            [str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(DAGSTER_PORT)],
             env=env, cwd=REPO_ROOT, start_new_session=True,
         )
         try:
@@ -55,14 +55,27 @@ def main() -> int:
         except KeyboardInterrupt:
             return 0
         finally:
-            for child in (ui, docs):
-                if child.poll() is None:
-                    os.killpg(child.pid, signal.SIGTERM) if child is ui else child.terminate()
-            for child in (ui, docs):
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            _stop(docs, group=False)
+            _stop(ui, group=True)
+
+
+def _stop(child: subprocess.Popen, *, group: bool, grace_seconds: float = 20.0) -> None:
+    """SIGTERM, then SIGKILL whatever is left: `dagster dev` can leave code servers behind in its group."""
+    def signal_all(sig: int) -> None:
+        try:
+            os.killpg(child.pid, sig) if group else child.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
+    signal_all(signal.SIGTERM)
+    try:
+        child.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        pass
+    if group:
+        signal_all(signal.SIGKILL)  # stragglers in the group, even when the leader has exited
+    elif child.poll() is None:
+        child.kill()
 
 
 if __name__ == "__main__":
