@@ -104,7 +104,7 @@ def _boolean(value: Any) -> bool | None:
 def _jsonb(value: Any) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return json.dumps(value, separators=(",", ":"))
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def build_row(collection: Collection, record: Any, where: str) -> tuple[Any, ...
         raise MalformedRecord(f"{collection.name}: record {label} ({where}): {exc}") from None
     if values[collection.column_names.index(collection.primary_key)] is None:
         raise MalformedRecord(f"{collection.name}: a record ({where}) has no {collection.primary_key!r}, its primary key")
-    return (*values, json.dumps(record, sort_keys=True, separators=(",", ":")))
+    return (*values, json.dumps(record, separators=(",", ":")))
 
 
 @dataclass(frozen=True)

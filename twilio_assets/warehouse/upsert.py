@@ -6,10 +6,10 @@ leaves every row exactly as it was (including its bookkeeping columns).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from psycopg2 import sql
@@ -30,22 +30,6 @@ class MergeCounts:
         self.updated += other.updated
         self.unchanged += other.unchanged
         return self
-
-
-def _copy_text(value: Any) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    text = str(value)
-    if any(ch in text for ch in "\\\t\n\r"):
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
 
 
 class Merger:
@@ -105,12 +89,13 @@ class Merger:
             return MergeCounts()
         cursor = self._cursor
         cursor.execute(sql.SQL("truncate {}").format(self._stage))
+        # CSV through the C writer: None becomes an unquoted empty field, which COPY reads as NULL
+        # (values are never "", the column kinds turn blanks into None); datetimes, numbers and
+        # booleans are written with str(), which PostgreSQL reads back exactly.
         buffer = io.StringIO()
-        for ordinal, row in enumerate(rows):
-            buffer.write("\t".join(_copy_text(v) for v in (*row, ordinal)))
-            buffer.write("\n")
+        csv.writer(buffer, lineterminator="\n").writerows((*row, ordinal) for ordinal, row in enumerate(rows))
         buffer.seek(0)
-        copy = sql.SQL("copy {} ({}, _ord) from stdin").format(
+        copy = sql.SQL("copy {} ({}, _ord) from stdin with (format csv)").format(
             self._stage, sql.SQL(", ").join(sql.Identifier(c) for c in self._columns)
         )
         cursor.copy_expert(copy.as_string(cursor), buffer)
