@@ -190,7 +190,9 @@ def _base_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
+# Package scope: the UI and Playwright's event loop are gone before other tests run Dagster jobs in
+# this process (a still-running loop would make Dagster skip its own event-loop cleanup).
+@pytest.fixture(scope="package")
 def ui_stack(pg_server, tmp_path_factory) -> Iterator[UiStack]:
     if not chromium_present():  # also guarded by the collection hook; keeps the fixture honest on its own
         pytest.skip(SKIP_REASON)
@@ -306,7 +308,7 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(ui_stack):
     from playwright.sync_api import sync_playwright
 
