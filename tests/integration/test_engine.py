@@ -122,3 +122,25 @@ def test_hostile_or_reserved_schema_names_are_refused_before_any_sql(warehouse, 
         with pytest.raises(InvalidIdentifier, match="schema name"):
             run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY), schema=schema)
         assert server.requests == []
+
+
+def test_progress_is_logged_as_pages_arrive_not_per_record(warehouse):
+    pages = [page("calls", [call(n * 10 + i) for i in range(10)], f"{CALLS}?Page={n + 1}&PageToken=PA{n + 1}") for n in range(4)]
+    pages.append(page("calls", [call(99)]))
+    lines: list[str] = []
+    with ScriptedServer() as server:
+        server.script(CALLS, *(Reply(body=p) for p in pages))
+        client = TwilioClient(BasicAuth(ACCOUNT, "token", "test"), Hosts.build(base_url=server.base_url), sleep=lambda s: None)
+        connection = connect(warehouse)
+        try:
+            sync_collection(
+                client=client, connection=connection, schema="twilio", collection=BY_NAME["calls"],
+                window=Window.for_days(DAY, DAY), accounts=[ACCOUNT], main_account_sid=ACCOUNT, run_id="t",
+                log=lines.append, progress_every_seconds=0,
+            )
+        finally:
+            connection.close()
+    # One line per page (the interval is 0 here; 5 s by default) and a final total, each with the rate.
+    assert len(lines) == 6
+    assert lines[0].startswith("calls 2026-03-09: 10 records in 1 pages")
+    assert lines[-1].startswith("calls 2026-03-09: 41 records in 5 pages") and "records/s" in lines[-1]
