@@ -67,13 +67,12 @@ def sync_schedule(
         if moment.astimezone(dt.timezone.utc).date() < settings.start_date:
             yield dg.SkipReason(f"{moment:%Y-%m-%d} is before the first partition {settings.start_date}")
             return
-        # Instances share one run per lookback length (usually exactly one run per tick); the run
-        # with the longest lookback also rebuilds the dbt models once every group's raw data is in.
-        for position, (lookback, instances) in enumerate(groups.items()):
+        # Instances share one run per lookback length (usually exactly one run per tick). Each run
+        # rebuilds the dbt models after its raw assets, so no instance's fresh data waits a tick;
+        # the `dbt` pool runs those builds one at a time.
+        for lookback, instances in groups.items():
             first, last = lookback_range(settings, lookback, moment)
-            keys = [key for instance in instances for key in raw_keys[instance.name]]
-            if position == len(groups) - 1:
-                keys += model_keys
+            keys = [key for instance in instances for key in raw_keys[instance.name]] + model_keys
             yield dg.RunRequest(
                 run_key=f"{moment:%Y-%m-%dT%H:%M}/lookback-{lookback}",
                 asset_selection=keys,
