@@ -24,6 +24,15 @@ TEST_NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_sessionstart(session) -> None:
+    """`make test` prepares the dbt manifest first; a bare `pytest` gets it prepared here when missing."""
+    import subprocess
+    import sys
+
+    if not (REPO_ROOT / "dbt_project" / "target" / "manifest.json").exists():
+        subprocess.run([sys.executable, "-m", "twilio_assets.dbt.prepare"], cwd=REPO_ROOT, check=True)
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[dict[str, str]]:
     """PG* settings of a server for the whole run: the one the PG* variables name, or a fresh embedded one."""
