@@ -21,11 +21,11 @@ prepare: install
 	$(BIN)/python -m twilio_assets.dbt.prepare
 
 ## demo: set everything up, sync every sandbox day into PostgreSQL, print warehouse vs sandbox counts
-demo: prepare
+demo: install
 	$(BIN)/python -m twilio_assets.localdev.demo
 
 ## dev: the Dagster UI (and dbt docs) on the same embedded PostgreSQL and sandbox
-dev: prepare
+dev: install
 	$(BIN)/python -m twilio_assets.localdev.dev
 
 ## test: the whole test suite (starts its own PostgreSQL and sandbox)

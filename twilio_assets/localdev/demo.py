@@ -9,6 +9,7 @@ Exit status 0 means every collection matched and none was empty.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 
@@ -41,6 +42,15 @@ def _count_live_rows(connection, schema: str, collection: Collection) -> int:
         return cursor.fetchone()[0]
 
 
+def demo_accounts(config, selection) -> list[str]:
+    """The sandbox accounts an instance's `accounts` setting selects."""
+    if selection == "main":
+        return [config.main_account_sid]
+    if selection == "all":
+        return [config.main_account_sid, *config.subaccount_sids]
+    return list(selection)
+
+
 def run_demo() -> int:
     started = time.monotonic()
     pg = warehouse_env()
@@ -52,6 +62,8 @@ def run_demo() -> int:
     config = demo_sandbox_config()
     with SandboxServer(config, port=SANDBOX_PORT) as sandbox:
         os.environ.update(twilio_env(config, sandbox.base_url))
+        # dbt sources for the demo's instance (not for any twilio_instances.yaml of yours).
+        subprocess.run([sys.executable, "-m", "twilio_assets.dbt.prepare"], check=True)
         import dagster as dg
 
         from ..defs.automation import RANGE_END_TAG, RANGE_START_TAG, SYNC_JOB
@@ -88,7 +100,8 @@ def run_demo() -> int:
             for instance_settings in settings.instances:
                 for collection in instance_settings.collections:
                     warehouse_rows = _count_live_rows(connection, instance_settings.schema, collection)
-                    sandbox_rows = len(list(expected_rows(sandbox.world, collection, [config.main_account_sid])))
+                    accounts = demo_accounts(config, instance_settings.accounts)
+                    sandbox_rows = len(list(expected_rows(sandbox.world, collection, accounts)))
                     match = warehouse_rows == sandbox_rows and sandbox_rows > 0
                     all_match &= match
                     print(

@@ -16,6 +16,7 @@ from .postgres import DEFAULT_PORT, LocalPostgres, default_data_dir, remembered_
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
 DAGSTER_DATABASE = "dagster"
+DEMO_INSTANCES = Path(__file__).with_name("demo_instances.yaml")
 SANDBOX_PORT = int(os.environ.get("TWILIO_SANDBOX_PORT", "8718"))
 
 
@@ -74,8 +75,9 @@ def demo_sandbox_config(**changes) -> SandboxConfig:
 
 
 def twilio_env(config: SandboxConfig, base_url: str) -> dict[str, str]:
-    """The TWILIO_* settings that point the default instance at the sandbox."""
+    """The TWILIO_* settings that point the demo's instance (demo_instances.yaml) at the sandbox."""
     return {
+        "TWILIO_INSTANCES_FILE": str(DEMO_INSTANCES),
         "TWILIO_ACCOUNT_SID": config.main_account_sid,
         "TWILIO_AUTH_TOKEN": config.auth_token,
         "TWILIO_BASE_URL": base_url,
