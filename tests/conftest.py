@@ -100,7 +100,10 @@ def sandbox() -> Iterator[SandboxServer]:
 
 
 def sync_env(warehouse_env: dict[str, str], server: SandboxServer) -> dict[str, str]:
-    return {**warehouse_env, **twilio_env(server.config, server.base_url)}
+    """Warehouse + sandbox settings for the default instance (the main account only)."""
+    env = {**warehouse_env, **twilio_env(server.config, server.base_url)}
+    env.pop("TWILIO_INSTANCES_FILE")  # the demo's file syncs subaccounts too; tests choose their own
+    return env
 
 
 def run_sync(
