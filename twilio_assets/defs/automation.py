@@ -10,6 +10,9 @@ from ..instances import Instance, SyncSettings
 from .partitions import daily_partitions
 
 SYNC_JOB = "twilio_sync_job"
+# Steps of one run syncing at once. Each step keeps one request in flight, and Twilio limits requests
+# in flight per account, so this stays small whatever the machine's core count.
+MAX_CONCURRENT_STEPS = 4
 SYNC_SCHEDULE = "twilio_sync_every_3_hours"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -19,6 +22,7 @@ def sync_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
         SYNC_JOB,
         selection=selection,
+        config={"execution": {"config": {"multiprocess": {"max_concurrent": MAX_CONCURRENT_STEPS}}}},
         description=(
             "Sync every Twilio collection of every instance for the selected days, then rebuild the dbt "
             "models. Launch it with a partition range for a backfill; the schedule launches it with today "
