@@ -17,13 +17,12 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from ..instances import ConfigError, SyncSettings, load_settings
-from . import DBT_PROJECT_DIR
+from . import DBT_PROJECT_DIR, dbt_executable
 from .sources import write_generated_files
 
 DEFAULT_HOST = "127.0.0.1"
@@ -31,17 +30,12 @@ DEFAULT_PORT = 8580
 DOCS_TARGET = Path("target") / "docs"
 
 
-def _dbt_executable() -> str:
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
-
-
 def generate(project_dir: Path = DBT_PROJECT_DIR, settings: SyncSettings | None = None) -> Path:
     """Write the docs site (index.html, manifest.json, catalog.json) and return its directory."""
     write_generated_files(settings or load_settings(), project_dir)
     target = project_dir / DOCS_TARGET
     command = [
-        _dbt_executable(), "docs", "generate", "--quiet",
+        dbt_executable(), "docs", "generate", "--quiet",
         "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target-path", str(target),
     ]
     if subprocess.run(command).returncode != 0:

@@ -7,19 +7,11 @@ in production, and after editing the instances file:
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-from . import DBT_PROJECT_DIR
+from . import DBT_PROJECT_DIR, dbt_executable
 from .sources import main as generate_sources
-
-
-def dbt_executable() -> str:
-    """The dbt installed next to this Python, so nothing depends on the virtualenv being on PATH."""
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def main() -> int:

@@ -7,7 +7,6 @@ import datetime as dt
 import dagster as dg
 
 from ..instances import Instance, SyncSettings
-from .partitions import daily_partitions
 
 SYNC_JOB = "twilio_sync_job"
 # Steps of one run syncing at once. Each step keeps one request in flight, and Twilio limits requests
@@ -52,7 +51,6 @@ def sync_schedule(
     model_keys: list[dg.AssetKey],
 ) -> dg.ScheduleDefinition:
     """raw_keys: each instance's raw asset keys, by instance name; model_keys: the dbt models."""
-    partitions = daily_partitions(settings)
     groups = lookback_groups(settings)
 
     @dg.schedule(

@@ -19,7 +19,6 @@ lineage graph open.
 import json
 import os
 import shutil
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,8 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+
+from ..dbt import dbt_executable
 
 DBT_DOCS_URL_ENV = "DBT_DOCS_URL"
 DEFAULT_DBT_DOCS_URL = "http://127.0.0.1:8580"
@@ -100,12 +101,6 @@ def prune_run_dirs(project: DbtProject, keep: int = RUN_DIRS_KEPT) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _dbt_executable() -> str:
-    # The dbt next to this interpreter, so the resource works without the venv on PATH.
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
-
-
 def _manifest_database(manifest_path: Path) -> str | None:
     """The database the manifest's models were parsed for (dbt-postgres names it in every relation)."""
     nodes = json.loads(manifest_path.read_text()).get("nodes", {})
@@ -153,5 +148,5 @@ def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str 
 
     return dg.Definitions(
         assets=[twilio_dbt_models],
-        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=_dbt_executable())},
+        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable())},
     )

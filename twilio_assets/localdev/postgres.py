@@ -79,6 +79,16 @@ def remembered_port(root: Path, preferred: int) -> int:
     return port
 
 
+def create_missing_databases(connection, names) -> None:
+    """Create each named database that does not exist yet, on a connection to the server's `postgres` db."""
+    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute("select 1 from pg_database where datname = %s", (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(f'create database "{name}"')
+
+
 @dataclass
 class LocalPostgres:
     root: Path
@@ -156,13 +166,8 @@ class LocalPostgres:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
         try:
-            with connection.cursor() as cursor:
-                for name in names:
-                    cursor.execute("select 1 from pg_database where datname = %s", (name,))
-                    if cursor.fetchone() is None:
-                        cursor.execute(f'create database "{name}"')
+            create_missing_databases(connection, names)
         finally:
             connection.close()
 

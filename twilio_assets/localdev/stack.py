@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ..sandbox.config import SandboxConfig
-from .postgres import DEFAULT_PORT, LocalPostgres, default_data_dir, remembered_port
+from .postgres import DEFAULT_PORT, LocalPostgres, create_missing_databases, default_data_dir, remembered_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
@@ -56,12 +56,8 @@ def ensure_dagster_database(env: dict[str, str]) -> None:
         host=env["DAGSTER_PG_HOST"], port=env["DAGSTER_PG_PORT"], user=env["DAGSTER_PG_USERNAME"],
         password=env["DAGSTER_PG_PASSWORD"], dbname="postgres",
     )
-    connection.autocommit = True
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("select 1 from pg_database where datname = %s", (env["DAGSTER_PG_DB"],))
-            if cursor.fetchone() is None:
-                cursor.execute(f'create database "{env["DAGSTER_PG_DB"]}"')
+        create_missing_databases(connection, [env["DAGSTER_PG_DB"]])
     finally:
         connection.close()
 
