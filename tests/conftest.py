@@ -90,7 +90,7 @@ def connect(env: dict[str, str]):
 
 
 def sandbox_config(**changes: Any) -> SandboxConfig:
-    return SandboxConfig(now=TEST_NOW, **changes)
+    return SandboxConfig(**{"now": TEST_NOW, **changes})
 
 
 @pytest.fixture

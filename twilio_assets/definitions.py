@@ -19,7 +19,7 @@ def defs() -> dg.Definitions:
     # Imported here so that importing the package stays cheap (the sandbox and tests need no Dagster).
     from .defs.automation import sync_job, sync_schedule
     from .defs.dbt_models import build_dbt_definitions
-    from .defs.raw_assets import build_raw_assets, raw_asset_key
+    from .defs.raw_assets import build_raw_asset_checks, build_raw_assets, raw_asset_key
     from .defs.resources import resources_for
     from .instances import load_settings
 
@@ -35,6 +35,7 @@ def defs() -> dg.Definitions:
     job = sync_job(dg.AssetSelection.assets(*raw_assets, *dbt_assets))
     sync = dg.Definitions(
         assets=raw_assets,
+        asset_checks=build_raw_asset_checks(settings),
         jobs=[job],
         schedules=[sync_schedule(settings, job, raw_keys, model_keys)],
         resources=resources_for(settings),

@@ -23,6 +23,9 @@ from .warehouse.identifiers import InvalidIdentifier, validate_schema_name
 
 DEFAULT_START_DATE = dt.date(2026, 1, 1)
 DEFAULT_LOOKBACK_DAYS = 1
+# Requests in flight at once per Twilio account, shared by every step, run and worker reading it.
+# Twilio documents no number (it answers 429 above its limit); 8 is well inside what accounts get.
+DEFAULT_MAX_IN_FLIGHT = 8
 CONFIG_ENV = "TWILIO_INSTANCES_FILE"
 DEFAULT_CONFIG_FILE = "twilio_instances.yaml"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
@@ -80,6 +83,7 @@ class Instance:
     # "main" (the credentials' account), "all" (it and every subaccount), or a tuple of account SIDs.
     accounts: str | tuple[str, ...] = "main"
     privacy: Privacy = field(default_factory=Privacy)
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
 
     @property
     def collections(self) -> tuple[Collection, ...]:
@@ -122,7 +126,10 @@ def _parse_date(value: Any, where: str) -> dt.date:
 def _parse_instance(raw: Any, index: int, default_lookback: int, source: str) -> Instance:
     where = f"{source}: instances[{index}]"
     _require(isinstance(raw, dict), where, "each instance is a mapping with at least name and schema")
-    allowed = {"name", "schema", "env_prefix", "lookback_days", "collections", "accounts", "exclude_properties", "hash_properties"}
+    allowed = {
+        "name", "schema", "env_prefix", "lookback_days", "collections", "accounts", "exclude_properties",
+        "hash_properties", "max_in_flight",
+    }
     unknown = set(raw) - allowed
     _require(not unknown, where, f"unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(allowed))}")
     name = raw.get("name")
@@ -163,6 +170,12 @@ def _parse_instance(raw: Any, index: int, default_lookback: int, source: str) ->
         f"unknown collections {unknown_collections}; known: {', '.join(BY_NAME)}",
     )
     ordered = tuple(c.name for c in ALL_COLLECTIONS if c.name in collections)
+    max_in_flight = raw.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT)
+    _require(
+        isinstance(max_in_flight, int) and not isinstance(max_in_flight, bool) and 1 <= max_in_flight <= 100,
+        where,
+        f"max_in_flight must be a whole number of requests from 1 to 100, got {max_in_flight!r}",
+    )
     accounts = raw.get("accounts", "main")
     if isinstance(accounts, list):
         bad = [a for a in accounts if not (isinstance(a, str) and ACCOUNT_SID.fullmatch(a))]
@@ -178,7 +191,7 @@ def _parse_instance(raw: Any, index: int, default_lookback: int, source: str) ->
     _require(not any(overlap.values()), where, f"a property cannot be both excluded and hashed: {overlap}")
     return Instance(
         name=name, schema=schema, env_prefix=prefix, lookback_days=lookback, collection_names=ordered,
-        accounts=accounts, privacy=privacy,
+        accounts=accounts, privacy=privacy, max_in_flight=max_in_flight,
     )
 
 

@@ -30,6 +30,7 @@ from twilio_assets.dbt import DBT_PROJECT_DIR
 from twilio_assets.dbt.sources import CATALOGUE_FILE, SOURCES_FILE, write_generated_files
 from twilio_assets.instances import Instance, SyncSettings, load_settings
 from twilio_assets.warehouse import ensure_table, table_for
+from twilio_assets.warehouse.tables import create_schema_objects
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 # The second instance leaves this collection out, so instances with different subsets are covered.
@@ -72,9 +73,9 @@ def _copy_table(source, target, from_schema: str, to_schema: str, collection_nam
     with source.cursor() as cursor:
         cursor.execute("select to_regclass(%s)", (f"{from_schema}.{collection_name}",))
         exists = cursor.fetchone()[0] is not None
+    # The schema and table exactly as the sync creates them, then the synced rows.
     with target.cursor() as cursor:
-        # The table exactly as the sync creates it, then the synced rows.
-        cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(to_schema)))
+        create_schema_objects(cursor, to_schema)
         ensure_table(cursor, table_for(to_schema, collection), collection)
     if not exists:
         return 0

@@ -36,14 +36,10 @@ def page(key: str, records: list, next_uri: str | None = None) -> dict:
 
 def run(server, env, collection: Collection, window: Window, schema: str = "twilio"):
     client = TwilioClient(BasicAuth(ACCOUNT, "token", "test"), Hosts.build(base_url=server.base_url), sleep=lambda s: None)
-    connection = connect(env)
-    try:
-        return sync_collection(
-            client=client, connection=connection, schema=schema, collection=collection, window=window,
-            accounts=[ACCOUNT], main_account_sid=ACCOUNT, run_id="test-run",
-        )
-    finally:
-        connection.close()
+    return sync_collection(
+        client=client, connect=lambda: connect(env), schema=schema, collection=collection, window=window,
+        accounts=[ACCOUNT], main_account_sid=ACCOUNT, run_id="test-run",
+    )
 
 
 def count(env, table: str) -> int:
@@ -131,15 +127,11 @@ def test_progress_is_logged_as_pages_arrive_not_per_record(warehouse):
     with ScriptedServer() as server:
         server.script(CALLS, *(Reply(body=p) for p in pages))
         client = TwilioClient(BasicAuth(ACCOUNT, "token", "test"), Hosts.build(base_url=server.base_url), sleep=lambda s: None)
-        connection = connect(warehouse)
-        try:
-            sync_collection(
-                client=client, connection=connection, schema="twilio", collection=BY_NAME["calls"],
-                window=Window.for_days(DAY, DAY), accounts=[ACCOUNT], main_account_sid=ACCOUNT, run_id="t",
-                log=lines.append, progress_every_seconds=0,
-            )
-        finally:
-            connection.close()
+        sync_collection(
+            client=client, connect=lambda: connect(warehouse), schema="twilio", collection=BY_NAME["calls"],
+            window=Window.for_days(DAY, DAY), accounts=[ACCOUNT], main_account_sid=ACCOUNT, run_id="t",
+            log=lines.append, progress_every_seconds=0,
+        )
     # One line per page (the interval is 0 here; 5 s by default) and a final total, each with the rate.
     assert len(lines) == 6
     assert lines[0].startswith("calls 2026-03-09: 10 records in 1 pages")

@@ -23,6 +23,18 @@ def messages(world: World, account_sid: str, day: date) -> list:
     return [plan.message(account_sid, dord, i) for i in range(plan.slot_count(account_sid, dord))]
 
 
+def scheduled(world: World, account_sid: str, day: date | None = None) -> list:
+    """The scheduled-series messages created on `day` (default: on every sandbox day)."""
+    days = [day] if day is not None else world.days()
+    return [m for d in days for m in world.scheduled.of_day(account_sid, d.toordinal())]
+
+
+def sent_on(msg, day: date, now_us: int) -> bool:
+    """True when the message's date_sent is set by `now_us` and falls on `day` (UTC)."""
+    sent = msg.date_sent(now_us)
+    return sent is not None and from_us(sent).date() == day
+
+
 def at(t_us: int, seconds: float = 0.0) -> datetime:
     return from_us(t_us) + timedelta(seconds=seconds)
 

@@ -145,3 +145,12 @@ def validate(response: requests.Response) -> None:
     name = spec_for(parts.path)
     prepared.url = HOSTS[name] + parts.path + (f"?{parts.query}" if parts.query else "")
     openapi(name).validate_response(RequestsOpenAPIRequest(prepared), RequestsOpenAPIResponse(response))
+
+
+def error_schema() -> dict:
+    """Twilio's error body as the OAuth v2 spec defines it (the v2010 and Insights specs document
+    no error responses), made strict: all four fields required, nothing else allowed."""
+    schema = json.loads(spec_path("twilio_oauth_v2.json").read_text())["components"]["schemas"]["Error"]
+    schema["required"] = ["code", "message", "more_info", "status"]
+    schema["additionalProperties"] = False
+    return schema

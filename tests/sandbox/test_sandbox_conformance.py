@@ -12,8 +12,8 @@ import pytest
 from openapi_core.validation.response.exceptions import InvalidData
 
 from sandbox_client import v2010
-from sandbox_moments import deleted_recording, moments
-from sandbox_spec import spec_path, validate
+from sandbox_moments import at, deleted_recording, messages, moments, scheduled
+from sandbox_spec import error_schema, spec_path, validate
 
 DAY = "2025-03-09"
 V2010_CASES = {
@@ -70,6 +70,15 @@ def test_validator_rejects_what_the_spec_forbids(api, main_sid):
         bad._content = json.dumps(body).encode()
         with pytest.raises(InvalidData):
             validate(bad)
+    # The same for a single fetched message (its own operation in the spec).
+    sid = api.get(v2010(main_sid, "Messages"), {"PageSize": 1}).json()["messages"][0]["sid"]
+    fetched = api.get(f"/2010-04-01/Accounts/{main_sid}/Messages/{sid}.json")
+    validate(fetched)
+    for field, value in (("status", "waiting"), ("date_sent", "2025-03-10"), ("num_media", 0)):
+        bad = copy.copy(fetched)
+        bad._content = json.dumps({**fetched.json(), field: value}).encode()
+        with pytest.raises(InvalidData):
+            validate(bad)
 
 
 @pytest.mark.parametrize("resource", sorted(V2010_CASES))
@@ -82,9 +91,10 @@ def test_v2010_lists_conform(api, main_sid, sub_sid, resource):
 
 
 def test_empty_pages_conform(api, main_sid):
+    # A day before the sandbox's first, yet within every retention limit.
     for resource, key in [("Calls", "StartTime"), ("Messages", "DateSent"), ("Conferences", "DateCreated"),
                           ("Recordings", "DateCreated")]:
-        r = api.get(v2010(main_sid, resource), {key: "2001-01-01"})
+        r = api.get(v2010(main_sid, resource), {key: "2025-03-01"})
         assert r.json()[LIST_KEYS[resource]] == []
         validate(r)
 
@@ -138,6 +148,31 @@ def test_every_lifecycle_state_conforms(api, admin, world, main_sid):
     assert {"not_started", "in_progress", "completed"} <= seen["insights_conferences"]
 
 
+def test_message_fetch_conforms_in_every_state(api, admin, world, main_sid):
+    """Scheduled messages through each of their states, and regular ones in theirs, fetched one by one."""
+    facts = scheduled(world, main_sid)
+    sent = next(m for m in facts if m.sent_at is not None)
+    canceled = next(m for m in facts if m.steps[-1][1] == "canceled")
+    instants = [(at(t, 0.01), sent.sid) for t, _ in sent.steps] + [(at(canceled.steps[-1][0], 1), canceled.sid)]
+    day = date(2025, 3, 9)
+    for name, (instant, sid) in moments(world, main_sid, day).items():
+        if name.startswith("message"):
+            instants.append((instant, sid))
+    failed = next(m for d in world.days() for m in messages(world, main_sid, d) if m.status(m.steps[-1][0]) == "failed")
+    instants.append((at(failed.steps[-1][0], 1), failed.sid))
+    seen = set()
+    for instant, sid in instants:
+        admin.set_now(instant)
+        r = api.get(f"/2010-04-01/Accounts/{main_sid}/Messages/{sid}.json")
+        assert r.status_code == 200, r.text
+        validate(r)
+        seen.add(r.json()["status"])
+        # The list around it conforms too (the leading null-date_sent block included).
+        validate(api.get(v2010(main_sid, "Messages"), {"PageSize": 20}))
+    assert {"scheduled", "accepted", "queued", "sending", "sent", "delivered", "canceled", "received",
+            "undelivered", "failed"} <= seen
+
+
 def test_soft_deleted_recordings_conform(server_busy):
     api, world, main_sid = server_busy
     rec, _ = deleted_recording(world, main_sid)
@@ -185,15 +220,6 @@ def test_oauth_token_responses_conform(server, config, anon):
     validate(wrong)
 
 
-def _error_schema() -> dict:
-    """Twilio's error body as the OAuth v2 spec defines it (the v2010 spec documents no list
-    errors), made strict: all four fields required, nothing else allowed."""
-    schema = json.loads(spec_path("twilio_oauth_v2.json").read_text())["components"]["schemas"]["Error"]
-    schema["required"] = ["code", "message", "more_info", "status"]
-    schema["additionalProperties"] = False
-    return schema
-
-
 def test_error_bodies_match_twilio_error_schema(server, config, api, anon, sub_api, main_sid):
     cases = [
         (anon.get(v2010(main_sid, "Calls")), 401, 20003),
@@ -203,8 +229,12 @@ def test_error_bodies_match_twilio_error_schema(server, config, api, anon, sub_a
         (api.get(v2010(main_sid, "Calls"), {"PageSize": 1001}), 400, 20007),
         (api.get(v2010(main_sid, "Messages"), {"DateSent": "yesterday"}), 400, 20001),
         (api.get("/v1/Voice/Summaries", {"StartTime": "soon"}), 400, 20001),
+        (api.get(f"/2010-04-01/Accounts/{main_sid}/Messages/SM{'0' * 32}.json"), 404, 20404),
+        (api.get(v2010(main_sid, "Messages"), {"DateSent": "2001-01-01"}), 400, 20004),
+        (api.get("/v1/Voice/Summaries", {"StartTime": "5w"}), 400, 17002),
+        (api.get("/v1/Conferences", {"CreatedAfter": "2025-01-01T00:00:00Z"}), 400, 17002),
     ]
-    validator = openapi_schema_validator.OAS30Validator(_error_schema())
+    validator = openapi_schema_validator.OAS30Validator(error_schema())
     for response, status, code in cases:
         assert response.status_code == status, response.text
         body = response.json()

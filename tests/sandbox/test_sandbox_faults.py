@@ -155,3 +155,64 @@ def test_knobs_from_config_and_validation_of_changes(admin):
         r = Api(server.base_url, auth=(cfg.main_account_sid, cfg.auth_token)).get("/2010-04-01/Accounts.json")
         assert r.status_code == 429
         assert Admin(server).info()["faults"]["rate_429"] == 1.0
+
+
+def _concurrently(server, config, account: str, n: int) -> list[requests.Response]:
+    results: list[requests.Response] = []
+    start = threading.Barrier(n)
+
+    def call():
+        client = Api(server.base_url, auth=(config.main_account_sid, config.auth_token))
+        start.wait()
+        results.append(client.get(v2010(account, "Calls"), {"PageSize": 1}))
+
+    threads = [threading.Thread(target=call) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_peak_inflight_and_requests_per_account(server, admin, config, main_sid, sub_sid):
+    admin.faults(concurrency_limit=2, latency_ms=400)
+    results = _concurrently(server, config, main_sid, 5)
+    depths = [int(r.headers["Twilio-Concurrent-Requests"]) for r in results]
+    info = admin.info()
+    # The peak is the deepest any request found the account at when it arrived (the header says so).
+    assert info["peak_inflight"][main_sid] == max(depths) >= 3
+    assert info["requests"][main_sid] == 5, "429s are requests too"
+    assert sub_sid not in info["peak_inflight"]
+    assert sum(r.status_code == 429 for r in results) == info["faults_served"]["concurrency"]
+
+    # A reset starts afresh; the other account's counters are its own.
+    assert admin.faults(reset_counters=True, latency_ms=0).status_code == 200
+    info = admin.info()
+    assert info["peak_inflight"] == {} and info["requests"] == {} and info["faults_served"] == {}
+    assert info["faults"]["latency_ms"] == 0 and info["faults"]["concurrency_limit"] == 2
+    api = Api(server.base_url, auth=(config.main_account_sid, config.auth_token))
+    for _ in range(3):
+        assert api.get(v2010(sub_sid, "Messages"), {"PageSize": 1}).status_code == 200
+    info = admin.info()
+    assert info["peak_inflight"] == {sub_sid: 1} and info["requests"] == {sub_sid: 3}
+    current = requests.get(server.base_url + "/__sandbox__/faults", timeout=10).json()
+    assert current["peak_inflight"] == {sub_sid: 1} and current["requests"] == {sub_sid: 3}
+
+
+def test_insights_and_anonymous_requests_are_counted_by_account(server, admin, config, api, anon, main_sid, sub_sid):
+    admin.faults(reset_counters=True)
+    assert api.get("/v1/Voice/Summaries").status_code == 200
+    assert api.get("/v1/Conferences", {"Subaccount": sub_sid}).status_code == 200
+    assert anon.get("/v1/Voice/Summaries").status_code == 401
+    info = admin.info()
+    assert info["requests"] == {main_sid: 1, sub_sid: 1, "unauthenticated": 1}
+    assert config.auth_token not in str(info) and "Basic" not in str(info)
+
+
+def test_reset_counters_must_be_a_boolean_and_a_bad_knob_resets_nothing(api, admin, main_sid):
+    assert api.get(v2010(main_sid, "Calls"), {"PageSize": 1}).status_code == 200
+    assert admin.faults(reset_counters="yes").status_code == 400
+    assert admin.faults(reset_counters=True, jitter=1).status_code == 400
+    assert admin.info()["requests"] == {main_sid: 1}
+    assert admin.faults(reset_counters=False).status_code == 200
+    assert admin.info()["requests"] == {main_sid: 1}

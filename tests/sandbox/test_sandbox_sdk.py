@@ -115,7 +115,8 @@ def test_sdk_filters_by_day_with_datetimes(client, world, main_sid):
     _check(listed, list(world.records_for_day(main_sid, "calls", day.date())))
     listed = client.messages.list(date_sent_after=day)
     assert [m.sid for m in listed] == [m["sid"] for m in world.records(main_sid, "messages")
-                                       if deserialize.rfc2822_datetime(m["date_sent"]).date() >= day.date()]
+                                       if m["date_sent"] is not None
+                                       and deserialize.rfc2822_datetime(m["date_sent"]).date() >= day.date()]
 
 
 def test_sdk_with_an_api_key(config, http, world, sub_sid):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import takewhile
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import pytest
 
 from sandbox_client import NOW, Api, v2010
+from sandbox_moments import scheduled, sent_on
 from twilio_assets.sandbox import COLLECTIONS, SandboxConfig, SandboxServer, World
 
 SID = re.compile(r"^[A-Z]{2}[0-9a-f]{32}$")
@@ -92,9 +94,12 @@ def test_volumes_and_shares(later_world, config):
         assert len(parents) == per_day(config.calls_per_day) * 3 + conference_legs
         assert 0.15 <= len(children) / len(parents) <= 0.45
         for d in full_days:
-            # ~2% of messages are deleted once the day has settled.
-            assert 0.96 * per_day(config.messages_per_day) <= later_world.count(account, "messages", day=d) \
-                < per_day(config.messages_per_day)
+            # A day's count is by date_sent: its regular messages (~2% deleted once the day has settled)
+            # plus the scheduled messages that went out that day, whenever they were created.
+            went_out = sum(sent_on(m, d, later_world.now_us) for m in scheduled(later_world, account))
+            regular = later_world.count(account, "messages", day=d) - went_out
+            assert 0.96 * per_day(config.messages_per_day) <= regular < per_day(config.messages_per_day)
+            assert len(scheduled(later_world, account, d)) == per_day(config.scheduled_per_day)
             assert later_world.count(account, "conferences", day=d) == per_day(config.conferences_per_day)
         answered = [c for c in parents if c["status"] == "completed" and int(c["duration"]) > 0]
         call_recordings = [r for r in of_days("recordings") if not r["conference_sid"]]
@@ -122,7 +127,15 @@ def test_some_directory_records_predate_the_first_day(world, main_sid):
 def test_newest_first_unique_sids_and_day_partitions(world):
     for account in world.account_nicknames.values():
         for collection, records in _all(world, account).items():
-            stamps = [_stamp(r, collection) for r in records]
+            dated = records
+            if collection == "messages":
+                # Messages without date_sent come first, newest created first; the rest by date_sent.
+                pending = list(takewhile(lambda r: r["date_sent"] is None, records))
+                dated = records[len(pending):]
+                created = [parsedate_to_datetime(r["date_created"]) for r in pending]
+                assert pending and created == sorted(created, reverse=True)
+                assert all(r["date_sent"] is not None for r in dated)
+            stamps = [_stamp(r, collection) for r in dated]
             assert stamps == sorted(stamps, reverse=True), collection
             key = {"call_summaries": "call_sid", "insights_conferences": "conference_sid",
                    "conference_participants": "participant_sid", "live_participants": "call_sid"}.get(collection, "sid")
@@ -130,7 +143,7 @@ def test_newest_first_unique_sids_and_day_partitions(world):
             assert len(sids) == len(set(sids)) and all(SID.match(s) for s in sids), collection
             by_day = [r for day in {s.date() for s in stamps}
                       for r in world.records_for_day(account, collection, day)]
-            assert sorted(map(str, by_day)) == sorted(map(str, records)), collection
+            assert sorted(map(str, by_day)) == sorted(map(str, dated)), collection
             assert world.count(account, collection) == len(records)
 
 

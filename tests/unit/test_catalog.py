@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from twilio_assets.catalog import ALL_COLLECTIONS, BY_NAME, Api, Collection, MalformedValue, ReadMode
+from twilio_assets.catalog import ALL_COLLECTIONS, BY_NAME, Api, Collection, MalformedValue
+from twilio_assets.read_modes import DayFilter, SentOrPending
 from twilio_assets.catalog.columns import BOOLEAN, INTEGER, ISO8601, JSONB, NUMERIC, RFC2822, SID, columns
 from twilio_assets.sync import MalformedRecord, build_row
 
@@ -75,8 +76,10 @@ def test_catalogue_rejects_inconsistent_entries():
     calls = BY_NAME["calls"]
     with pytest.raises(ValueError, match="primary key"):
         Collection(**{**calls.__dict__, "primary_key": "nope"})
-    with pytest.raises(ValueError, match="date params"):
-        Collection(**{**calls.__dict__, "date_params": ()})
+    with pytest.raises(ValueError, match="names column 'begun'"):
+        Collection(**{**calls.__dict__, "read": DayFilter("StartTime", "begun")})
+    with pytest.raises(ValueError, match="read mode"):
+        Collection(**{**calls.__dict__, "read": "day_filter"})
 
 
 def _list_item_properties(spec: dict, path: str, list_key: str) -> set[str]:
@@ -94,6 +97,6 @@ def test_every_column_is_a_field_of_twilios_official_schema(collection):
     properties = _list_item_properties(spec, path, collection.list_key)
     top_level_sources = {column.path[0] for column in collection.columns}
     assert top_level_sources <= properties, f"not in Twilio's schema: {top_level_sources - properties}"
-    if collection.read is ReadMode.DAY_FILTER:
+    if isinstance(collection.read, (DayFilter, SentOrPending)):
         parameters = {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
-        assert {f"{collection.date_params[0]}{op}" for op in ("", "<", ">")} <= parameters
+        assert {f"{collection.read.param}{op}" for op in ("", "<", ">")} <= parameters

@@ -6,7 +6,8 @@ official OpenAPI specs; fields not listed still land in each row's raw JSON (`_r
 
 from __future__ import annotations
 
-from .collection import Api, Collection, Parent, ReadMode
+from ..read_modes import DayFilter, NewestFirstScan, PerParent, SentOrPending, TimeRange, WholeList
+from .collection import Api, Collection
 from .columns import columns
 
 V2010 = "/2010-04-01/Accounts/{account_sid}"
@@ -25,8 +26,7 @@ ACCOUNTS = Collection(
         """sid:sid owner_account_sid:sid friendly_name:text status:text type:text
         date_created:rfc2822 date_updated:rfc2822 uri:text subresource_uris:jsonb"""
     ),
-    read=ReadMode.FULL,
-    window_column=None,
+    read=WholeList(),
     drop_fields=("auth_token",),
     per_account=False,
 )
@@ -47,8 +47,7 @@ ADDRESSES = Collection(
         emergency_enabled:boolean validated:boolean verified:boolean
         date_created:rfc2822 date_updated:rfc2822 uri:text"""
     ),
-    read=ReadMode.FULL,
-    window_column=None,
+    read=WholeList(),
 )
 
 INCOMING_PHONE_NUMBERS = Collection(
@@ -69,8 +68,7 @@ INCOMING_PHONE_NUMBERS = Collection(
         capabilities:jsonb voice_url:text sms_url:text status_callback:text
         date_created:rfc2822 date_updated:rfc2822 uri:text"""
     ),
-    read=ReadMode.FULL,
-    window_column=None,
+    read=WholeList(),
 )
 
 CALLS = Collection(
@@ -91,9 +89,7 @@ CALLS = Collection(
         price:numeric price_unit:text group_sid:sid trunk_sid:sid api_version:text
         date_created:rfc2822 date_updated:rfc2822 uri:text subresource_uris:jsonb"""
     ),
-    read=ReadMode.DAY_FILTER,
-    date_params=("StartTime",),
-    window_column="start_time",
+    read=DayFilter("StartTime", "start_time"),
 )
 
 CONFERENCES = Collection(
@@ -108,9 +104,7 @@ CONFERENCES = Collection(
         reason_conference_ended:text call_sid_ending_conference:sid api_version:text
         date_created:rfc2822 date_updated:rfc2822 uri:text subresource_uris:jsonb"""
     ),
-    read=ReadMode.DAY_FILTER,
-    date_params=("DateCreated",),
-    window_column="date_created",
+    read=DayFilter("DateCreated", "date_created"),
 )
 
 RECORDINGS = Collection(
@@ -129,9 +123,7 @@ RECORDINGS = Collection(
         start_time:rfc2822 media_url:text encryption_details:jsonb api_version:text
         date_created:rfc2822 date_updated:rfc2822 uri:text subresource_uris:jsonb"""
     ),
-    read=ReadMode.DAY_FILTER,
-    date_params=("DateCreated",),
-    window_column="date_created",
+    read=DayFilter("DateCreated", "date_created"),
 )
 
 TRANSCRIPTIONS = Collection(
@@ -150,13 +142,16 @@ TRANSCRIPTIONS = Collection(
         price:numeric price_unit:text transcription_text:text api_version:text
         date_created:rfc2822 date_updated:rfc2822 uri:text"""
     ),
-    read=ReadMode.NEWEST_FIRST_SCAN,
-    window_column="date_created",
+    read=NewestFirstScan("date_created"),
 )
 
 MESSAGES = Collection(
     name="messages",
-    description="SMS, MMS and WhatsApp messages, read one UTC day at a time with `DateSent=YYYY-MM-DD`.",
+    description=(
+        "SMS, MMS and WhatsApp messages, read one UTC day at a time with `DateSent=YYYY-MM-DD`, plus the "
+        "messages not sent yet (scheduled, accepted, queued: `date_sent` is null), which land on the first "
+        "run and are updated in place once sent."
+    ),
     api=Api.V2010,
     path=f"{V2010}/Messages.json",
     list_key="messages",
@@ -167,9 +162,7 @@ MESSAGES = Collection(
         price:numeric price_unit:text error_code:integer error_message:text api_version:text
         date_sent:rfc2822 date_created:rfc2822 date_updated:rfc2822 uri:text subresource_uris:jsonb"""
     ),
-    read=ReadMode.DAY_FILTER,
-    date_params=("DateSent",),
-    window_column="date_sent",
+    read=SentOrPending("DateSent", "date_sent", "date_created"),
 )
 
 CALL_FEEDBACK = Collection(
@@ -193,9 +186,7 @@ CALL_FEEDBACK = Collection(
         call_state:text call_type:text processing_state:text call_start_time=start_time:iso8601
         call_end_time=end_time:iso8601 annotation:jsonb"""
     ),
-    read=ReadMode.TIME_RANGE,
-    date_params=("StartTime", "EndTime"),
-    window_column="call_start_time",
+    read=TimeRange("StartTime", "EndTime", "call_start_time"),
     params={"ProcessingState": "all"},
     keep=lambda record: bool(record.get("annotation")),
     subaccount_param="Subaccount",
@@ -218,14 +209,13 @@ CONFERENCE_PARTICIPANTS = Collection(
         is_moderator:boolean is_coach:boolean coached_participants:jsonb join_time:iso8601
         leave_time:iso8601 duration_seconds:integer processing_state:text url:text"""
     ),
-    read=ReadMode.PER_PARENT,
-    parent=Parent(
-        path="/v1/Conferences",
-        list_key="conferences",
-        key_field="conference_sid",
-        date_params=("CreatedAfter", "CreatedBefore"),
+    read=PerParent(
+        parent_path="/v1/Conferences",
+        parent_list_key="conferences",
+        parent_key="conference_sid",
+        created_after="CreatedAfter",
+        created_before="CreatedBefore",
     ),
-    window_column=None,
     subaccount_param="Subaccount",
 )
 

@@ -107,23 +107,33 @@ def _jsonb(value: Any) -> str | None:
     return json.dumps(value, separators=(",", ":"))
 
 
+# How the loader types a value in SQL, from the record's jsonb: `{text}` is the value as text
+# (`record #>> path`), `{json}` the value as jsonb (`record #> path`). PostgreSQL's own input
+# functions read Twilio's formats: RFC 2822 and ISO 8601 timestamps, numbers sent as strings.
+_SQL_AS_TEXT = "nullif({text}, '')"
+_SQL_CAST = "nullif({text}, '')::{type}"
+_SQL_JSON = "nullif({json}, 'null'::jsonb)"
+
+
 @dataclass(frozen=True)
 class Kind:
-    """A column kind: its PostgreSQL type and the parser for Twilio's wire value."""
+    """A column kind: its PostgreSQL type, how the loader types it in SQL, and a Python parser that
+    names exactly what is wrong with a value the SQL typing refused."""
 
     name: str
     pg_type: str
     parse: Callable[[Any], Any]
+    sql_template: str
 
 
-TEXT = Kind("text", "text", _text)
-SID = Kind("sid", "text", _text)  # a Twilio SID; "" means absent and becomes NULL
-RFC2822 = Kind("rfc2822", "timestamptz", _rfc2822)
-ISO8601 = Kind("iso8601", "timestamptz", _iso8601)
-INTEGER = Kind("integer", "bigint", _integer)
-NUMERIC = Kind("numeric", "numeric", _numeric)
-BOOLEAN = Kind("boolean", "boolean", _boolean)
-JSONB = Kind("jsonb", "jsonb", _jsonb)
+TEXT = Kind("text", "text", _text, _SQL_AS_TEXT)
+SID = Kind("sid", "text", _text, _SQL_AS_TEXT)  # a Twilio SID; "" means absent and becomes NULL
+RFC2822 = Kind("rfc2822", "timestamptz", _rfc2822, _SQL_CAST)
+ISO8601 = Kind("iso8601", "timestamptz", _iso8601, _SQL_CAST)
+INTEGER = Kind("integer", "bigint", _integer, _SQL_CAST)
+NUMERIC = Kind("numeric", "numeric", _numeric, _SQL_CAST)
+BOOLEAN = Kind("boolean", "boolean", _boolean, _SQL_CAST)
+JSONB = Kind("jsonb", "jsonb", _jsonb, _SQL_JSON)
 
 KINDS = {kind.name: kind for kind in (TEXT, SID, RFC2822, ISO8601, INTEGER, NUMERIC, BOOLEAN, JSONB)}
 
@@ -141,6 +151,16 @@ class Column:
     def __post_init__(self) -> None:
         # Computed once: extract() runs for every value of every record.
         object.__setattr__(self, "path", tuple((self.source or self.name).split(".")))
+        if not all(part.replace("_", "").isalnum() for part in self.path):
+            raise ValueError(f"column {self.name!r}: source path {self.path} must be plain field names")
+
+    def sql_value(self, record: str) -> str:
+        """SQL typing this column's value from the jsonb expression `record` (a trusted alias)."""
+        path = "{" + ",".join(self.path) + "}"
+        literal = "'" + path.replace("'", "''") + "'"
+        return self.kind.sql_template.format(
+            text=f"({record} #>> {literal})", json=f"({record} #> {literal})", type=self.kind.pg_type
+        )
 
     def extract(self, record: dict[str, Any]) -> Any:
         if len(self.path) == 1:

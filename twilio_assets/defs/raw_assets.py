@@ -3,20 +3,21 @@
 import datetime as dt
 
 import dagster as dg
-from psycopg2 import sql
-
 from ..catalog import Collection
 from ..instances import Instance, SyncSettings
 from ..sync import Redaction, SyncResult, Window, sync_collection
 from ..sync.accounts import resolve_accounts
-from ..warehouse import META_COLUMNS, table_for
+from ..warehouse import META_COLUMNS
+from ..warehouse.slots import PostgresSlots
+from .freshness import build_freshness_check
 from .partitions import daily_partitions
 from .resources import TwilioResource, WarehouseResource
 
-PRIMARY_KEY_CHECK = "primary_key_unique_and_not_null"
+LISTED_EQUALS_STORED = "listed_equals_stored"
 # The schedule ticks every 3 hours; a sync takes minutes. Warn once 3 hours have passed without a
 # successful materialization, fail after 3 h 30 min (one missed tick plus slack for a slow run).
-FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=3, minutes=30), warn_window=dt.timedelta(hours=3))
+FRESHNESS_FAIL_AFTER = dt.timedelta(hours=3, minutes=30)
+FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=FRESHNESS_FAIL_AFTER, warn_window=dt.timedelta(hours=3))
 
 
 def raw_asset_key(instance: Instance, collection: Collection) -> dg.AssetKey:
@@ -47,63 +48,69 @@ def _description(instance: Instance, collection: Collection) -> str:
     )
 
 
-def _table_counts(connection, table, primary_key: str) -> dict[str, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL(
-                "select count(*) filter (where _deleted_at is null), count(*) filter (where _deleted_at is not null), "
-                "count(*) - count(distinct {key}), count(*) - count({key}) from {table}"
-            ).format(key=sql.Identifier(primary_key), table=table.sql)
-        )
-        live, deleted, duplicate_keys, null_keys = cursor.fetchone()
-    return {"live": live, "deleted": deleted, "duplicate_keys": duplicate_keys, "null_keys": null_keys}
+def _parts_table(result: SyncResult) -> str:
+    rows = "\n".join(
+        f"| {label} | {listed:,} | {stored:,} | {'yes' if listed == stored else '**NO**'} |"
+        for label, (listed, stored) in sorted(result.parts.items())
+    )
+    return "| listing | listed by Twilio | live rows stored | equal |\n|---|---:|---:|---|\n" + rows
 
 
-def _rows_per_day(connection, table, collection: Collection, window: Window) -> dict[str, int] | None:
-    """Live rows per UTC day of the window, by the collection's window column (None for whole-list reads)."""
-    if not collection.windowed or collection.window_column is None:
-        return None
-    column = sql.Identifier(collection.window_column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL(
-                "select to_char({c} at time zone 'UTC', 'YYYY-MM-DD'), count(*) from {t} "
-                "where _deleted_at is null and {c} >= %s and {c} < %s group by 1"
-            ).format(c=column, t=table.sql),
-            (window.start, window.end),
-        )
-        found = dict(cursor.fetchall())
-    return {day.isoformat(): found.get(day.isoformat(), 0) for day in sorted(window.days())}
-
-
-def _metadata(result: SyncResult, counts: dict[str, int], per_day: dict[str, int] | None) -> dict[str, dg.MetadataValue]:
+def _metadata(result: SyncResult) -> dict[str, dg.MetadataValue]:
     metadata: dict[str, dg.MetadataValue] = {
-        "dagster/row_count": dg.MetadataValue.int(counts["live"]),
-        "rows_marked_deleted_total": dg.MetadataValue.int(counts["deleted"]),
+        "dagster/row_count": dg.MetadataValue.int(result.live_rows),
+        "rows_marked_deleted_total": dg.MetadataValue.int(result.deleted_rows),
         "window": dg.MetadataValue.text(result.window),
         "records_fetched": dg.MetadataValue.int(result.fetched),
         "rows_inserted": dg.MetadataValue.int(result.inserted),
         "rows_updated": dg.MetadataValue.int(result.updated),
         "rows_unchanged": dg.MetadataValue.int(result.unchanged),
         "rows_deleted": dg.MetadataValue.int(result.deleted),
+        "rows_revived": dg.MetadataValue.int(result.revived),
         "pages": dg.MetadataValue.int(result.pages),
         "requests": dg.MetadataValue.int(result.requests),
         "retries": dg.MetadataValue.int(result.retries),
+        "warehouse_reconnects": dg.MetadataValue.int(result.warehouse_reconnects),
         "duration_seconds": dg.MetadataValue.float(round(result.seconds, 3)),
         "records_per_second": dg.MetadataValue.float(round(result.records_per_second, 1)),
         "accounts_synced": dg.MetadataValue.text(", ".join(result.accounts_synced) or "none"),
+        "read_mode": dg.MetadataValue.text(result.read_mode),
     }
-    if per_day is not None:
-        metadata["rows_per_day"] = dg.MetadataValue.md(
-            "| day (UTC) | rows |\n|---|---:|\n" + "\n".join(f"| {day} | {n:,} |" for day, n in per_day.items())
+    if result.parts:
+        metadata["listed_vs_stored"] = dg.MetadataValue.md(_parts_table(result))
+        if len(result.parts) == 1:
+            metadata["dagster/partition_row_count"] = dg.MetadataValue.int(next(iter(result.parts.values()))[1])
+    if result.unreadable:
+        metadata["days_not_readable"] = dg.MetadataValue.md(
+            "Twilio refused these listings (older than it keeps); their stored rows were left as they were:\n\n"
+            + "\n".join(f"- {where}: {reason}" for where, reason in sorted(result.unreadable.items()))
         )
-        if len(per_day) == 1:
-            metadata["dagster/partition_row_count"] = dg.MetadataValue.int(next(iter(per_day.values())))
     if result.accounts_skipped:
         metadata["accounts_skipped"] = dg.MetadataValue.md(
             "\n".join(f"- {reason}" for reason in result.accounts_skipped.values())
         )
     return metadata
+
+
+def _listed_equals_stored(result: SyncResult) -> dg.AssetCheckResult:
+    """Per listing of the window: the records Twilio listed equal the live rows stored for it."""
+    mismatched = result.mismatched_parts
+    description = (
+        "every listing's records are stored live in its part of the window"
+        if not mismatched
+        else "stored rows differ from what Twilio listed for: "
+        + ", ".join(f"{label} (listed {listed:,}, stored {stored:,})" for label, (listed, stored) in sorted(mismatched.items()))
+    )
+    return dg.AssetCheckResult(
+        check_name=LISTED_EQUALS_STORED,
+        passed=not mismatched,
+        description=description,
+        metadata={
+            "listings_checked": dg.MetadataValue.int(len(result.parts)),
+            "listings_mismatched": dg.MetadataValue.int(len(mismatched)),
+            "listed_vs_stored": dg.MetadataValue.md(_parts_table(result)),
+        },
+    )
 
 
 def build_raw_asset(
@@ -123,14 +130,18 @@ def build_raw_asset(
         metadata={
             "dagster/table_name": f"postgres.{table_name}",
             "dagster/column_schema": column_schema(collection),
-            "twilio/read_mode": collection.read.value,
+            "twilio/read_mode": collection.read.name,
             "twilio/primary_key": collection.primary_key,
         },
         check_specs=[
             dg.AssetCheckSpec(
-                PRIMARY_KEY_CHECK,
+                LISTED_EQUALS_STORED,
                 asset=key,
-                description=f"Every row of {table_name} has a {collection.primary_key}, and no two share one.",
+                description=(
+                    f"For each listing of the synced window (a day, the pending block, a parent's children), the "
+                    f"records Twilio listed equal the live rows of {table_name} in that listing's scope: catches "
+                    "rows stored under the wrong day, missed deletions and records that never landed."
+                ),
             )
         ],
         op_tags={"twilio/instance": instance.name},
@@ -143,13 +154,14 @@ def build_raw_asset(
         main_account = twilio.require_account_sid()
         excluded, hashed = instance.privacy.for_collection(collection.name)
         redaction = Redaction(exclude=excluded, hashed=hashed, key=twilio.redaction_key(bool(hashed)))
-        with twilio.build_client(on_retry=context.log.warning) as client:
+        # One budget per Twilio account, its slots shared through the warehouse with every other step.
+        slots = PostgresSlots(warehouse.connect, main_account, twilio.max_in_flight)
+        with twilio.build_client(on_retry=context.log.warning, shared_slots=slots) as client:
             accounts = resolve_accounts(client, main_account, instance.accounts)
-            connection = warehouse.connect()
             try:
                 result = sync_collection(
                     client=client,
-                    connection=connection,
+                    connect=warehouse.connect,
                     schema=instance.schema,
                     collection=collection,
                     window=window,
@@ -159,24 +171,11 @@ def build_raw_asset(
                     redaction=redaction,
                     log=context.log.info,
                 )
-                table = table_for(instance.schema, collection)
-                counts = _table_counts(connection, table, collection.primary_key)
-                per_day = _rows_per_day(connection, table, collection, window)
             finally:
-                connection.close()
-        return dg.MaterializeResult(
-            metadata=_metadata(result, counts, per_day),
-            check_results=[
-                dg.AssetCheckResult(
-                    check_name=PRIMARY_KEY_CHECK,
-                    passed=counts["duplicate_keys"] == 0 and counts["null_keys"] == 0,
-                    metadata={
-                        "duplicate_keys": dg.MetadataValue.int(counts["duplicate_keys"]),
-                        "null_keys": dg.MetadataValue.int(counts["null_keys"]),
-                    },
-                )
-            ],
-        )
+                slots.close()
+        for reason in result.unreadable.values():
+            context.log.warning(f"{collection.name}: {reason}")
+        return dg.MaterializeResult(metadata=_metadata(result), check_results=[_listed_equals_stored(result)])
 
     return _raw_asset
 
@@ -185,6 +184,14 @@ def build_raw_assets(settings: SyncSettings) -> list[dg.AssetsDefinition]:
     partitions_def = daily_partitions(settings)
     return [
         build_raw_asset(instance, collection, partitions_def)
+        for instance in settings.instances
+        for collection in instance.collections
+    ]
+
+
+def build_raw_asset_checks(settings: SyncSettings) -> list[dg.AssetChecksDefinition]:
+    return [
+        build_freshness_check(instance, collection, raw_asset_key(instance, collection), FRESHNESS_FAIL_AFTER)
         for instance in settings.instances
         for collection in instance.collections
     ]

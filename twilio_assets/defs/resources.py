@@ -10,7 +10,7 @@ import psycopg2.extensions
 from pydantic import Field
 
 from ..instances import CONNECTION_SUFFIXES, CREDENTIAL_SUFFIXES, PRIVACY_SUFFIXES, Instance, SyncSettings
-from ..twilio_api import ConfigurationError, Hosts, TwilioClient
+from ..twilio_api import ConfigurationError, Hosts, InFlightLimit, SharedSlots, TwilioClient
 from ..warehouse import connect
 
 
@@ -39,6 +39,15 @@ class TwilioResource(dg.ConfigurableResource):
     timeout_seconds: float = Field(default=60.0, description="Seconds to wait for Twilio's answer before retrying.")
     env_prefix: str = Field(default="TWILIO_", description="Prefix of the variables holding these settings, for messages.")
     hash_key: str | None = Field(default=None, description="Secret key for properties stored as keyed hashes.")
+    max_in_flight: int = Field(
+        default=8,
+        ge=1,
+        le=100,
+        description=(
+            "Requests in flight at once for this account, shared through the warehouse by every step, run and "
+            "worker reading it; 429s lower it for a while."
+        ),
+    )
 
     def _var(self, suffix: str) -> str:
         return f"{self.env_prefix}{suffix}"
@@ -77,8 +86,12 @@ class TwilioResource(dg.ConfigurableResource):
             )
         return self.hash_key.encode()
 
-    def build_client(self, on_retry: Callable[[str], None] | None = None) -> TwilioClient:
-        """A client for this account; raises ConfigurationError naming the missing variables."""
+    def build_client(
+        self, on_retry: Callable[[str], None] | None = None, shared_slots: SharedSlots | None = None
+    ) -> TwilioClient:
+        """A client for this account; raises ConfigurationError naming the missing variables.
+
+        `shared_slots` extend the in-flight budget across processes (see `warehouse.slots`)."""
         self.require_account_sid()
         hosts = Hosts.build(base_url=self.base_url, region=self.region, edge=self.edge)
         options = dict(
@@ -87,6 +100,7 @@ class TwilioResource(dg.ConfigurableResource):
             timeout=(10.0, self.timeout_seconds),
             credentials_hint=self.credentials_hint(),
             on_retry=on_retry,
+            limit=InFlightLimit(self.max_in_flight, shared_slots),
         )
         method = self.auth_method()
         if method == "oauth":
@@ -142,7 +156,11 @@ def twilio_resource_for(instance: Instance, environ: dict[str, str] | None = Non
     if fields["base_url"] is None and instance.env_prefix != "TWILIO_":
         # One stand-in (the sandbox) usually serves every instance: fall back to the shared setting.
         fields["base_url"] = _env_or_none("TWILIO_BASE_URL", environ)
-    return TwilioResource(env_prefix=instance.env_prefix, **{k: v for k, v in fields.items() if v is not None})
+    return TwilioResource(
+        env_prefix=instance.env_prefix,
+        max_in_flight=instance.max_in_flight,
+        **{k: v for k, v in fields.items() if v is not None},
+    )
 
 
 def resources_for(settings: SyncSettings) -> dict[str, dg.ConfigurableResource]:

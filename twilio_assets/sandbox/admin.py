@@ -1,6 +1,7 @@
 """The sandbox's own control endpoints under /__sandbox__/ (no auth, no faults).
 
-GET info, POST clock, POST faults, GET counts?day=YYYY-MM-DD.
+GET info, POST clock, GET|POST faults (knob changes, or {"reset_counters": true}),
+GET counts?day=YYYY-MM-DD.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def info(app, req: Request) -> dict:
         "counts": _counts(app, req.now, None),
         "faults": app.faults.knobs(),
         "faults_served": app.faults.served_counts(),
+        "peak_inflight": app.faults.peak_inflight(),
+        "requests": app.faults.request_counts(),
     }
 
 
@@ -80,11 +83,20 @@ def clock(app, req: Request) -> dict:
 
 def faults(app, req: Request) -> dict:
     if req.method == "POST":
+        changes = _json(req)
+        reset = changes.pop("reset_counters", False)
+        if not isinstance(reset, bool):
+            raise invalid_parameter("reset_counters must be true or false")
         try:
-            return {"faults": app.faults.update(_json(req))}
+            knobs = app.faults.update(changes)
         except ValueError as exc:
             raise invalid_parameter(str(exc)) from None
-    return {"faults": app.faults.knobs(), "faults_served": app.faults.served_counts()}
+        # After the knobs, so a bad knob leaves the counters alone.
+        if reset:
+            app.faults.reset_counters()
+        return {"faults": knobs}
+    return {"faults": app.faults.knobs(), "faults_served": app.faults.served_counts(),
+            "peak_inflight": app.faults.peak_inflight(), "requests": app.faults.request_counts()}
 
 
 def counts(app, req: Request) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import retention
 from .errors import ApiError, authenticate_error, not_found
 from .filters import check_enum, first_values, insights_time, kept_filters, page_params
 from .paging import insights_envelope, links, take_page
@@ -54,6 +55,7 @@ def call_summaries(app, req, principal) -> dict:
     # Defaults from the spec: StartTime 4h (ago), EndTime 0m (now). Filtered on start_time.
     lo = insights_time(params.get("StartTime", "4h"), req.now)
     hi = insights_time(params.get("EndTime", "0m"), req.now)
+    retention.check_insights(lo, FOREVER, req.now, "StartTime")
     state = check_enum(params, "ProcessingState", _PROCESSING) or "all"
     checks = []
     if state == "completed":
@@ -70,6 +72,7 @@ def conferences(app, req, principal) -> dict:
     account = target_account(app, req, principal, params)
     lo = insights_time(params["CreatedAfter"], req.now) if "CreatedAfter" in params else NEVER
     hi = insights_time(params["CreatedBefore"], req.now) if "CreatedBefore" in params else FOREVER
+    retention.check_insights(lo, hi, req.now, "CreatedAfter" if lo != NEVER else "CreatedBefore")
     checks = (_equals(params, "ConferenceSid", "conference_sid") + _equals(params, "FriendlyName", "friendly_name")
               + _equals(params, "Status", "status"))
     listing = app.world.listing(account, "insights_conferences", now=req.now, lo=lo, hi=hi,
@@ -80,15 +83,18 @@ def conferences(app, req, principal) -> dict:
 def conference_participants(app, req, principal, conference_sid: str) -> dict:
     params = first_values(req.query)
     world = app.world
-    owner = None
+    owner = conference = None
     for sid in world.by_sid:
-        if principal.can_access(world, sid) and world.find_conference(sid, conference_sid, now=req.now):
-            owner = sid
-            break
+        if principal.can_access(world, sid):
+            conference = world.find_conference(sid, conference_sid, now=req.now)
+            if conference is not None:
+                owner = sid
+                break
     if owner is None:
         raise not_found(req.path)
     if not world.insights_enabled(owner):
         raise _disabled()
+    retention.check_conference(conference.created, req.now)
     checks = _equals(params, "ParticipantSid", "participant_sid") + _equals(params, "Label", "label")
     listing = world.listing(owner, "conference_participants", now=req.now,
                             opts=Options(base_url=req.base_url, conference_sid=conference_sid),

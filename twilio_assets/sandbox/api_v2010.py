@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from . import retention
 from .filters import check_enum, date_window, has_window, in_window, kept_filters, parse_bool
 from .paging import links, take_page, v2010_envelope
 from .series import FOREVER, NEVER
@@ -53,6 +54,8 @@ def _calls(p: dict, now: int) -> Query:
 
 def _messages(p: dict, now: int) -> Query:
     lo, hi = date_window(p, "DateSent")
+    if has_window(p, "DateSent"):
+        retention.check_messages(lo, hi, now)
     return Query(lo, hi, checks=tuple(_equals(p, "To", "to") + _equals(p, "From", "from")))
 
 

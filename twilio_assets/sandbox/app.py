@@ -20,12 +20,14 @@ from .faults import Faults
 from .filters import first_values, page_params
 from .http_types import Request, Response
 from .paging import TokenCodec
+from .timefmt import from_us
 from .world import World
 
 _SID = r"[0-9a-fA-F]{32}"
 _ACCOUNTS = re.compile(r"^/2010-04-01/Accounts\.json$")
 _ACCOUNT = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})\.json$")
 _ACCOUNT_LIST = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})/({'|'.join(r for r in RESOURCES if r != 'Participants')})\.json$")
+_MESSAGE = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})/Messages/((?:SM|MM){_SID})\.json$")
 _PARTICIPANTS = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})/Conferences/(CF{_SID})/Participants\.json$")
 _SUMMARIES = re.compile(r"^/v1/Voice/Summaries$")
 _CONFERENCES = re.compile(r"^/v1/Conferences$")
@@ -68,9 +70,18 @@ class SandboxApp:
             return Response(500, error_body(500, 20500, "Internal Server Error"))
 
     def account_of(self, req: Request) -> str | None:
-        """The account a request is about (for per-account concurrency), if the path says."""
+        """The account a request is about (for per-account concurrency and counters): the one in
+        the path, else the Insights `Subaccount`, else the caller's own; None if nobody is named."""
         m = re.match(rf"^/2010-04-01/Accounts/(AC{_SID})", req.path)
-        return m.group(1) if m else None
+        if m:
+            return m.group(1)
+        named = first_values(req.query).get("Subaccount")
+        if named and self.world.account(named) is not None:
+            return named
+        try:
+            return self.principal(req).account_sid
+        except ApiError:
+            return None
 
     def principal(self, req: Request) -> Principal:
         return self.auth.authenticate(req.headers.get("authorization"))
@@ -98,6 +109,8 @@ class SandboxApp:
             return self._accounts
         if m := _ACCOUNT.match(path):
             return lambda req, who: self._account(req, who, m.group(1))
+        if m := _MESSAGE.match(path):
+            return lambda req, who: self._message(req, who, m.group(1), m.group(2))
         if m := _ACCOUNT_LIST.match(path):
             return lambda req, who: self._v2010(req, who, m.group(1), m.group(2))
         if m := _PARTICIPANTS.match(path):
@@ -127,6 +140,14 @@ class SandboxApp:
     def _account(self, req: Request, principal: Principal, account_sid: str) -> dict:
         self._check_account(req, principal, account_sid)
         return self.world.account(account_sid).render()
+
+    def _message(self, req: Request, principal: Principal, account_sid: str, message_sid: str) -> dict:
+        self._check_account(req, principal, account_sid)
+        record = self.world.message(account_sid, message_sid, now=from_us(req.now))
+        if record is None:
+            # Unknown, not created yet, or deleted: Twilio answers all three alike.
+            raise not_found(req.path)
+        return record
 
     def _v2010(self, req: Request, principal: Principal, account_sid: str, name: str,
                conference_sid: str | None = None) -> dict:

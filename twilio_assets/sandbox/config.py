@@ -53,6 +53,8 @@ class SandboxConfig:
     subaccounts: int = 2
     calls_per_day: int = 40
     messages_per_day: int = 120
+    # Messages scheduled through a Messaging Service: date_sent stays null until they go out.
+    scheduled_per_day: int = 6
     conferences_per_day: int = 3
     auth_token: str = ""
     api_key_sid: str = ""
@@ -78,7 +80,7 @@ class SandboxConfig:
         self.now = self.now.astimezone(timezone.utc)
         if self.days < 1:
             raise ValueError("days must be >= 1")
-        for name in ("subaccounts", "calls_per_day", "messages_per_day", "conferences_per_day"):
+        for name in ("subaccounts", "calls_per_day", "messages_per_day", "scheduled_per_day", "conferences_per_day"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
         self.insights_disabled = tuple(self.insights_disabled)
@@ -147,6 +149,9 @@ class SandboxConfig:
                           help="parent calls per account per day; subaccounts get half (default 40)")
         data.add_argument("--messages-per-day", type=int, default=120,
                           help="messages per account per day; subaccounts get half (default 120)")
+        data.add_argument("--scheduled-per-day", type=int, default=6,
+                          help="scheduled messages (date_sent null until sent, up to 35 days later) per account "
+                               "per day; subaccounts get half; 0 = none (default 6)")
         data.add_argument("--conferences-per-day", type=int, default=3,
                           help="conferences per account per day; subaccounts get half (default 3)")
         data.add_argument("--insights-disabled", default="",

@@ -140,6 +140,7 @@ class Account:
     insights_enabled: bool
     calls_per_day: int
     messages_per_day: int
+    scheduled_per_day: int
     conferences_per_day: int
     messaging_service_sid: str
     addresses: list[Address] = field(default_factory=list)
@@ -193,6 +194,7 @@ def build_accounts(config: SandboxConfig) -> list[Account]:
             insights_enabled=nick not in config.insights_disabled,
             calls_per_day=config.calls_per_day if is_main else _half(config.calls_per_day),
             messages_per_day=config.messages_per_day if is_main else _half(config.messages_per_day),
+            scheduled_per_day=config.scheduled_per_day if is_main else _half(config.scheduled_per_day),
             conferences_per_day=config.conferences_per_day if is_main else _half(config.conferences_per_day),
             messaging_service_sid=sid("MG", config.seed, asid, "messaging-service"),
         )

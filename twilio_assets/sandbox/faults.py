@@ -2,7 +2,9 @@
 
 The n-th request for a given method and URL gets the same fault on every run with the
 same seed (so a retry of that URL gets a fresh decision, and concurrency does not change
-which URL fails). Every fault served is counted for /__sandbox__/info.
+which URL fails). Every fault served is counted for /__sandbox__/info, and so are the
+requests per account and the most that were ever in flight at once for each (a client
+that claims to respect a concurrency budget can be checked against it).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class Faults:
         self._lock = threading.Lock()
         self._seen: Counter = Counter()
         self._inflight: Counter = Counter()
+        self._peak: Counter = Counter()
+        self._requests: Counter = Counter()
         self.served: Counter = Counter()
 
     def knobs(self) -> dict:
@@ -70,7 +74,11 @@ class Faults:
     def enter(self, account: str) -> int:
         with self._lock:
             self._inflight[account] += 1
-            return self._inflight[account]
+            depth = self._inflight[account]
+            self._requests[account] += 1
+            if depth > self._peak[account]:
+                self._peak[account] = depth
+            return depth
 
     def leave(self, account: str) -> None:
         with self._lock:
@@ -83,3 +91,18 @@ class Faults:
     def served_counts(self) -> dict:
         with self._lock:
             return dict(self.served)
+
+    def peak_inflight(self) -> dict:
+        with self._lock:
+            return dict(self._peak)
+
+    def request_counts(self) -> dict:
+        with self._lock:
+            return dict(self._requests)
+
+    def reset_counters(self) -> None:
+        """Start counting afresh: peaks restart from what is in flight right now."""
+        with self._lock:
+            self._peak = Counter({k: n for k, n in self._inflight.items() if n > 0})
+            self._requests.clear()
+            self.served.clear()

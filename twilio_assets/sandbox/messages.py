@@ -2,6 +2,7 @@
 
 Deletions are laid out so they can be counted without scanning: in every block of 50
 messages exactly one is deleted, a fixed delay (per account and day) after it was sent.
+A message SID encodes its position (sidcodec), so one message is found without a scan.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from .directory import Account
-from .hashing import Draw, sid, unit
+from .hashing import Draw, unit
 from .phones import customer_number
+from .sidcodec import PositionSids
 from .timefmt import US, day_start_us, rfc2822
 from .traffic import offset_us
 
 API = "/2010-04-01/Accounts"
 DELETE_BLOCK = 50
+# Which series a message SID belongs to (the first field of its encoded position).
+REGULAR, SCHEDULED = 0, 1
 _SENTENCES = (
     "Your verification code is 482913.", "Your order has shipped and will arrive tomorrow.",
     "Reminder: your appointment is at 3pm.", "Thanks, see you then!", "Can you call me back?",
@@ -52,6 +56,13 @@ class Message:
     error: tuple[int, str] | None
     error_at: int | None
     gone_at: int | None   # deleted (vanishes from lists)
+    sent_at: int | None   # date_sent, shown from that instant on; None: never sent
+
+    def date_sent(self, now: int) -> int | None:
+        return self.sent_at if self.sent_at is not None and now >= self.sent_at else None
+
+    def exists(self, now: int) -> bool:
+        return self.created <= now and (self.gone_at is None or now < self.gone_at)
 
     def status(self, now: int) -> str:
         status = self.steps[0][1]
@@ -87,8 +98,7 @@ class Message:
             "status": self.status(now),
             "messaging_service_sid": self.messaging_service_sid,
             "sid": self.sid,
-            # date_sent is set at creation so that DateSent filters select by creation day.
-            "date_sent": rfc2822(self.created),
+            "date_sent": rfc2822(self.date_sent(now)),
             "date_created": rfc2822(self.created),
             "error_code": self.error[0] if has_error else None,
             "price_unit": "USD",
@@ -97,10 +107,24 @@ class Message:
         }
 
 
+def compose(d: Draw, mms: bool, inbound: bool) -> tuple[str, int, str]:
+    """Body, number of segments and (negative) price of one message."""
+    n_sentences = d.weighted(((1, 60), (2, 20), (3, 10), (6, 6), (10, 4)))
+    body = " ".join(d.choice(_SENTENCES) for _ in range(n_sentences))
+    segments = 1 if mms or len(body) <= 160 else math.ceil(len(body) / 153)
+    unit_price = (0.0100 if mms else 0.0079) if inbound else (0.0200 if mms else 0.0079)
+    return body, segments, "%.5f" % -(unit_price * (1 if mms else segments))
+
+
+def sid_codec(seed: int, account_sid: str) -> PositionSids:
+    return PositionSids(seed, account_sid, "message-sid")
+
+
 class MessagePlan:
     def __init__(self, seed: int, accounts: dict[str, Account]):
         self.seed = seed
         self.accounts = accounts
+        self.sids = {a: sid_codec(seed, a) for a in accounts}
 
     def slot_count(self, account_sid: str, dord: int) -> int:
         return self.accounts[account_sid].messages_per_day
@@ -137,11 +161,7 @@ class MessagePlan:
         direction = d.weighted((("outbound-api", 0.6), ("inbound", 0.35), ("outbound-reply", 0.05)))
         ours = d.choice(acct.traffic_numbers).phone_number
         customer = customer_number(seed, account_sid, d.randint(0, 499))
-        n_sentences = d.weighted(((1, 60), (2, 20), (3, 10), (6, 6), (10, 4)))
-        body = " ".join(d.choice(_SENTENCES) for _ in range(n_sentences))
-        segments = 1 if mms or len(body) <= 160 else math.ceil(len(body) / 153)
-        unit_price = (0.0200 if mms else 0.0079) if direction != "inbound" else (0.0100 if mms else 0.0079)
-        price = "%.5f" % -(unit_price * (1 if mms else segments))
+        body, segments, price = compose(d, mms, direction == "inbound")
         error = error_at = None
         if direction == "inbound":
             steps = ((created, "receiving"), (created + int(d.between(0.1, 1) * US), "received"))
@@ -163,10 +183,12 @@ class MessagePlan:
         inbound = direction == "inbound"
         gone_at = created + self.delete_delay(account_sid, dord) if self.is_deleted(account_sid, dord, i) else None
         return Message(
-            sid=sid("MM" if mms else "SM", seed, account_sid, "msg", dord, i),
+            sid=self.sids[account_sid].encode("MM" if mms else "SM", REGULAR, dord, i),
             account_sid=account_sid, created=created, direction=direction,
             from_=customer if inbound else ours, to=ours if inbound else customer,
             body=body, num_segments=segments, num_media=d.randint(1, 3) if mms else 0,
             messaging_service_sid=acct.messaging_service_sid if not inbound and d.chance(0.5) else None,
             steps=steps, price_at=price_at, price=price, error=error, error_at=error_at, gone_at=gone_at,
+            # date_sent is the creation time, so DateSent filters select regular messages by creation day.
+            sent_at=created,
         )

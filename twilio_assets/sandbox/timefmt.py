@@ -25,6 +25,12 @@ def day_of_us(t: int) -> date:
     return date.fromordinal(t // DAY_US + _EPOCH_ORDINAL)
 
 
+def dord_of(t: int) -> int:
+    """The proleptic ordinal of t's UTC day, clamped so that "no bound" sentinels stay in date's range."""
+    t = min(max(t, -700_000 * DAY_US), 2_000_000 * DAY_US)
+    return _EPOCH_ORDINAL + t // DAY_US
+
+
 def to_us(dt: datetime) -> int:
     if dt.tzinfo is None:
         raise ValueError(f"naive datetime {dt!r}: the sandbox clock is UTC and needs tzinfo")

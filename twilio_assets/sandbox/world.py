@@ -1,7 +1,8 @@
 """The simulated Twilio account tree: every record, as a pure function of (config, clock).
 
-`World.records` yields exactly the JSON the server sends for a collection, newest
-first; tests compute their expectations from it.
+`World.records` yields exactly the JSON the server sends for a collection, in the
+server's order (newest first; for messages, those without date_sent first, see
+message_list.py); tests compute their expectations from it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import Callable, Iterator
 from .callslots import CallPlan
 from .config import SandboxConfig
 from .directory import Account, build_accounts
-from .messages import MessagePlan
+from .message_list import MessageListing
+from .messages import REGULAR, SCHEDULED, MessagePlan
+from .scheduled import MAX_DELAY, ScheduledPlan
 from .series import FOREVER, NEVER, FnSeries, Key, list_asc, list_desc, slots_up_to, walk_asc, walk_desc
 from .summaries import render_summary, summary_visible
-from .timefmt import DAY_US, day_start_us, from_us, to_us
+from .timefmt import DAY_US, day_start_us, dord_of, from_us, to_us
 
 COLLECTIONS = (
     "calls", "messages", "conferences", "live_participants", "recordings", "transcriptions",
@@ -59,14 +62,17 @@ class Listing:
     """One collection of one account at one clock time, restricted to creation in [lo, hi)."""
 
     def __init__(self, world: "World", account_sid: str, coll: CollectionDef, now: int, lo: int, hi: int,
-                 opts: Options, predicate: Callable[[object, dict], bool] | None):
+                 opts: Options, predicate: Callable[[object, dict], bool] | None, only_dord: int | None = None):
         self.world, self.account_sid, self.coll = world, account_sid, coll
         self.now, self.lo, self.limit, self.opts = now, lo, min(now, hi - 1), opts
         self.predicate = predicate
+        self.only_dord = only_dord   # one conference's participants all sit in its day
 
     def _dords(self) -> range:
-        first = max(self.world.first_day.toordinal(), _dord_of(self.lo))
-        last = min(_dord_of(self.now), _dord_of(self.limit))
+        first = max(self.world.first_day.toordinal(), dord_of(self.lo))
+        last = min(dord_of(self.now), dord_of(self.limit))
+        if self.only_dord is not None:
+            first, last = max(first, self.only_dord), min(last, self.only_dord)
         return range(first, last + 1)
 
     def _emit(self, walked) -> Iterator[tuple[Key, dict]]:
@@ -94,12 +100,6 @@ class Listing:
         return self._emit(walked)
 
 
-def _dord_of(t: int) -> int:
-    # Clamp so that "no bound" sentinels stay inside date's range.
-    t = min(max(t, -700_000 * DAY_US), 2_000_000 * DAY_US)
-    return date(1970, 1, 1).toordinal() + t // DAY_US
-
-
 class World:
     def __init__(self, config: SandboxConfig):
         self.config = config
@@ -111,7 +111,13 @@ class World:
         self.account_nicknames: dict[str, str] = {a.nickname: a.sid for a in self._accounts}
         self.calls = CallPlan(config.seed, self.by_sid)
         self.messages = MessagePlan(config.seed, self.by_sid)
+        self.scheduled = ScheduledPlan(config.seed, self.by_sid)
+        self.message_series = FnSeries(self.messages.slot_count, self.messages.slot_time,
+                                       lambda a, d, i: [self.messages.message(a, d, i)])
         self.public_base_url = DEFAULT_INSIGHTS_BASE
+        self._conference_days: dict[tuple[str, str], int] = {}
+        self._conferences_scanned: dict[str, int] = {}
+        self._index_lock = threading.Lock()
         self._transcriptions_of_day = lru_cache(maxsize=10_000)(self._build_transcriptions)
         self._participants_of = lru_cache(maxsize=10_000)(self._build_participants)
         self._defs = self._collection_defs()
@@ -155,13 +161,20 @@ class World:
 
     def listing(self, account_sid: str, collection: str, *, now: int | None = None, lo: int = NEVER,
                 hi: int = FOREVER, opts: Options = Options(),
-                predicate: Callable[[object, dict], bool] | None = None) -> Listing:
-        if collection not in self._defs:
+                predicate: Callable[[object, dict], bool] | None = None) -> Listing | MessageListing:
+        if collection not in COLLECTIONS:
             raise KeyError(f"unknown collection {collection!r}; known: {', '.join(COLLECTIONS)}")
         if account_sid not in self.by_sid:
             raise KeyError(f"unknown account {account_sid!r}")
-        return Listing(self, account_sid, self._defs[collection], self._now if now is None else now,
-                       lo, hi, opts, predicate)
+        now = self._now if now is None else now
+        if collection == "messages":
+            return MessageListing(self, account_sid, now, lo, hi, predicate)
+        only_dord = None
+        if opts.conference_sid is not None and collection in ("live_participants", "conference_participants"):
+            only_dord = self.conference_day(account_sid, opts.conference_sid, now=now)
+            if only_dord is None:
+                only_dord = -1   # no such conference: nothing to walk
+        return Listing(self, account_sid, self._defs[collection], now, lo, hi, opts, predicate, only_dord)
 
     def records(self, account_sid: str, collection: str, *, now: datetime | None = None,
                 conference_sid: str | None = None, include_deleted: bool = False,
@@ -174,7 +187,8 @@ class World:
     def records_for_day(self, account_sid: str, collection: str, day: date, *, now: datetime | None = None,
                         conference_sid: str | None = None, include_deleted: bool = False,
                         base_url: str | None = None) -> Iterator[dict]:
-        """The same, restricted to records whose natural date field falls on `day` (UTC)."""
+        """The same, restricted to records whose natural date field falls on `day` (UTC): for messages
+        their date_sent (what DateSent=day selects), so none whose date_sent is null."""
         opts = self._options(conference_sid, include_deleted, base_url)
         start = day_start_us(day)
         listing = self.listing(account_sid, collection, now=self._us(now), lo=start, hi=start + DAY_US, opts=opts)
@@ -193,29 +207,81 @@ class World:
         return sum(1 for _ in listing.desc())
 
     def _count_messages(self, account_sid: str, day: date | None, now: int) -> int:
-        # Arithmetic on the slot layout: no message is built (a day may hold millions).
+        # Regular series: arithmetic on the slot layout, no message is built (a day may hold millions).
         plan = self.messages
-        first, last = self.first_day.toordinal(), _dord_of(now)
+        first, last = self.first_day.toordinal(), dord_of(now)
         dords = range(first, last + 1) if day is None else [day.toordinal()]
         total = 0
         for dord in dords:
             if dord < first or dord > last:
                 continue
-            series = self._defs["messages"].series
+            series = self.message_series
             created = slots_up_to(series, account_sid, dord, now)
             gone = slots_up_to(series, account_sid, dord, now - plan.delete_delay(account_sid, dord))
             total += created - plan.deleted_among_first(account_sid, dord, gone)
+        return total + self._count_scheduled(account_sid, day, now)
+
+    def _count_scheduled(self, account_sid: str, day: date | None, now: int) -> int:
+        # Scheduled series: a few a day, counted one by one; by day means by date_sent.
+        first, last = self.first_day.toordinal(), dord_of(now)
+        if day is not None:
+            first, last = max(first, day.toordinal() - MAX_DELAY // DAY_US - 1), min(last, day.toordinal())
+        total = 0
+        for dord in range(first, last + 1):
+            for msg in self.scheduled.of_day(account_sid, dord):
+                if not msg.exists(now):
+                    continue
+                sent = msg.date_sent(now)
+                total += day is None or (sent is not None and dord_of(sent) == day.toordinal())
         return total
 
+    def message(self, account_sid: str, message_sid: str, *, now: datetime | None = None) -> dict | None:
+        """One message as `GET .../Messages/{sid}.json` serves it, or None (unknown, not yet or no longer there)."""
+        now_us = self._us(now)
+        if account_sid not in self.by_sid:
+            return None
+        position = self.messages.sids[account_sid].decode(message_sid)
+        if position is None:
+            return None
+        series, dord, index = position
+        if not self.first_day.toordinal() <= dord <= dord_of(now_us):
+            return None
+        if series == REGULAR and index < self.messages.slot_count(account_sid, dord):
+            msg = self.messages.message(account_sid, dord, index)
+        elif series == SCHEDULED and index < self.scheduled.count(account_sid, dord):
+            msg = self.scheduled.message(account_sid, dord, index)
+        else:
+            return None
+        if msg.sid != message_sid or not msg.exists(now_us):
+            return None
+        return msg.render(now_us)
+
     def find_conference(self, account_sid: str, conference_sid: str, *, now: int | None = None):
-        """The conference with that SID if it exists at `now` (a short scan: a few per day)."""
+        """The conference with that SID if it exists at `now`."""
         now = self._now if now is None else now
-        for dord in range(self.first_day.toordinal(), _dord_of(now) + 1):
-            for k in range(self.calls.conference_count(account_sid, dord)):
-                conf = self.calls.conference(account_sid, dord, k)
-                if conf.sid == conference_sid:
-                    return conf if conf.created <= now else None
+        dord = self.conference_day(account_sid, conference_sid, now=now)
+        if dord is None:
+            return None
+        for k in range(self.calls.conference_count(account_sid, dord)):
+            conf = self.calls.conference(account_sid, dord, k)
+            if conf.sid == conference_sid:
+                return conf if conf.created <= now else None
         return None
+
+    def conference_day(self, account_sid: str, conference_sid: str, *, now: int | None = None) -> int | None:
+        """The day (ordinal) of a conference's slot, if it is planned on a day up to `now`'s.
+
+        Days are indexed once (a few conferences each), so looking a SID up does not rescan history."""
+        now = self._now if now is None else now
+        last = dord_of(now)
+        with self._index_lock:
+            scanned = self._conferences_scanned.get(account_sid, self.first_day.toordinal() - 1)
+            for dord in range(scanned + 1, last + 1):
+                for k in range(self.calls.conference_count(account_sid, dord)):
+                    self._conference_days[(account_sid, self.calls.conference(account_sid, dord, k).sid)] = dord
+            self._conferences_scanned[account_sid] = max(scanned, last)
+            dord = self._conference_days.get((account_sid, conference_sid))
+        return dord if dord is not None and dord <= last else None
 
     # --- internals -------------------------------------------------------------------
 
@@ -247,7 +313,7 @@ class World:
         return stamped
 
     def _collection_defs(self) -> dict[str, CollectionDef]:
-        calls, msgs = self.calls, self.messages
+        calls = self.calls
 
         call_series = FnSeries(calls.slot_count, calls.slot_time,
                                lambda a, d, i: calls.slot(a, d, i).legs)
@@ -263,7 +329,6 @@ class World:
                                lambda a, d, k: self._participants_of(a, d, k, False))
         historic_series = FnSeries(calls.conference_count, conference_time,
                                    lambda a, d, k: self._participants_of(a, d, k, True))
-        message_series = FnSeries(msgs.slot_count, msgs.slot_time, lambda a, d, i: [msgs.message(a, d, i)])
         transcription_series = FnSeries(
             lambda a, d: len(self._transcriptions_of_day(a, d)),
             lambda a, d, i: self._transcriptions_of_day(a, d)[i].created,
@@ -279,9 +344,6 @@ class World:
 
         return {
             "calls": CollectionDef(call_series, None, _always, lambda f, now, o: f.render(now)),
-            "messages": CollectionDef(message_series, None,
-                                      lambda f, now, o: f.gone_at is None or now < f.gone_at,
-                                      lambda f, now, o: f.render(now)),
             "conferences": CollectionDef(conference_series, None, _always, lambda f, now, o: f.render(now)),
             "live_participants": CollectionDef(live_series, None, live, lambda f, now, o: f.render_live(now)),
             "recordings": CollectionDef(

@@ -2,6 +2,6 @@
 
 from .engine import SyncError, SyncResult, sync_collection
 from .rows import MalformedRecord, Redaction, build_row
-from .window import Window
+from ..window import Window
 
 __all__ = ["Redaction", "MalformedRecord", "SyncError", "SyncResult", "Window", "build_row", "sync_collection"]

@@ -1,21 +1,30 @@
-"""The one generic engine: list a collection's window from Twilio page by page and upsert it.
+"""The one generic engine: a plain loop over a collection's read plan, page by page into PostgreSQL.
 
-Everything collection-specific comes from the catalogue entry. Each account's part of a sync is one
-database transaction: it lands whole, or leaves that account's rows as they were.
+Everything about how a collection is read (its listings, what a page contributes, when a scan stops,
+which failures are tolerable, the scope of deletions) belongs to its read mode (`read_modes/`). The
+engine reads the plan's listings in parallel, merges each page as it arrives, asks the plan for any
+follow-up listings, then marks what the plan's scope holds but Twilio no longer lists. Each account's
+part of a sync is one database transaction: it lands whole, or leaves that account's rows as they
+were; if the connection is lost meanwhile, the account is read and merged again.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
-from ..catalog import Api, Collection, ReadMode
-from ..twilio_api import Page, TwilioAPIError, TwilioClient, TwilioError
-from ..warehouse import MergeCounts, Merger, SchemaMismatch, ensure_schema, ensure_table, table_for
+from ..catalog import Api, Collection
+from ..read_modes import ReadRequest
+from ..twilio_api import TwilioAPIError, TwilioClient, TwilioError
+from ..warehouse import Merger, SchemaMismatch, ensure_schema, ensure_table, table_for
+from ..warehouse.session import Connect, WarehouseLost, WarehouseSession
+from ..warehouse.tables import read_totals
+from ..warehouse.upsert import LoadRefused, MergeCounts
+from ..window import Window
 from .log import record_sync
-from .rows import MalformedRecord, Redaction, build_row
-from .window import Window, iso_z
+from .reader import ListingFailed, PageRead, ParallelReader
+from .rows import MalformedRecord, Redaction, build_row, without_dropped_fields
 
 Log = Callable[[str], None]
 
@@ -25,44 +34,71 @@ class SyncError(RuntimeError):
 
 
 @dataclass
-class ScopeCounts:
+class AccountCounts:
     """What one account's (or the account list's) sync did."""
 
     fetched: int = 0
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    revived: int = 0
     deleted: int = 0
     pages: int = 0
+    listed: dict[str, int] = field(default_factory=dict)  # per scope part: records Twilio listed
+    stored: dict[str, int] = field(default_factory=dict)  # per scope part: live rows stored after the sync
+    unreadable: dict[str, str] = field(default_factory=dict)  # listing label → why Twilio refused it
+
+    def add_merge(self, counts: MergeCounts) -> None:
+        self.inserted += counts.inserted
+        self.updated += counts.updated
+        self.unchanged += counts.unchanged
+        self.revived += counts.revived
+
+
+_TOTALS = ("fetched", "inserted", "updated", "unchanged", "revived", "deleted", "pages")
 
 
 @dataclass
-class SyncResult(ScopeCounts):
+class SyncResult:
     collection: str = ""
     table: str = ""
     window: str = ""
+    read_mode: str = ""
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    revived: int = 0
+    deleted: int = 0
+    pages: int = 0
     retries: int = 0
     requests: int = 0
+    warehouse_reconnects: int = 0
     seconds: float = 0.0
+    live_rows: int = 0  # the table's totals after the sync (all accounts)
+    deleted_rows: int = 0
+    # Per scope part, summed over accounts: (records Twilio listed, live rows stored).
+    parts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)  # "<account> <label>" → reason
     accounts_synced: list[str] = field(default_factory=list)
     accounts_skipped: dict[str, str] = field(default_factory=dict)
 
-    def add(self, scope: ScopeCounts) -> None:
-        for name in ("fetched", "inserted", "updated", "unchanged", "deleted", "pages"):
-            setattr(self, name, getattr(self, name) + getattr(scope, name))
+    def add(self, account: str, counts: AccountCounts) -> None:
+        for name in _TOTALS:
+            setattr(self, name, getattr(self, name) + getattr(counts, name))
+        for label, stored in counts.stored.items():
+            listed_before, stored_before = self.parts.get(label, (0, 0))
+            self.parts[label] = (listed_before + counts.listed.get(label, 0), stored_before + stored)
+        for label, reason in counts.unreadable.items():
+            self.unreadable[f"{account} {label}"] = reason
 
     @property
     def records_per_second(self) -> float:
         return self.fetched / self.seconds if self.seconds > 0 else 0.0
 
-
-@dataclass(frozen=True)
-class _Listing:
-    """One paged listing to read: where, with which filters, and how to treat what comes back."""
-
-    url: str
-    params: dict[str, str]
-    scan_until: Window | None = None  # newest-first scan: stop once records are older than the window
+    @property
+    def mismatched_parts(self) -> dict[str, tuple[int, int]]:
+        return {label: counts for label, counts in self.parts.items() if counts[0] != counts[1]}
 
 
 class _Progress:
@@ -71,22 +107,25 @@ class _Progress:
     def __init__(self, log: Log, label: str, every_seconds: float) -> None:
         self._log, self._label, self._every = log, label, every_seconds
         self._started = self._last = time.monotonic()
+        self.fetched = self.pages = 0
 
-    def tick(self, result: ScopeCounts, *, force: bool = False) -> None:
+    def tick(self, records: int, *, force: bool = False) -> None:
+        self.fetched += records
+        self.pages += 0 if force else 1
         now = time.monotonic()
         if force or now - self._last >= self._every:
             self._last = now
             elapsed = max(now - self._started, 1e-9)
             self._log(
-                f"{self._label}: {result.fetched:,} records in {result.pages:,} pages "
-                f"({result.fetched / elapsed:,.0f} records/s)"
+                f"{self._label}: {self.fetched:,} records in {self.pages:,} pages "
+                f"({self.fetched / elapsed:,.0f} records/s)"
             )
 
 
 def sync_collection(
     *,
     client: TwilioClient,
-    connection: Any,
+    connect: Connect,
     schema: str,
     collection: Collection,
     window: Window,
@@ -96,52 +135,64 @@ def sync_collection(
     redaction: Redaction = Redaction(),
     log: Log = lambda message: None,
     progress_every_seconds: float = 5.0,
+    warehouse_attempts: int = 8,
 ) -> SyncResult:
     """Sync one collection's window for the given accounts into `schema`.
 
     Each account is one transaction: it lands whole or not at all, and an account that fails leaves
-    the accounts synced before it in place (a re-run redoes it idempotently).
+    the accounts synced before it in place (a re-run redoes it idempotently). Listings are read with
+    as many in parallel as the client's in-flight limit allows.
     """
     table = table_for(schema, collection)
-    result = SyncResult(collection=collection.name, table=str(table), window=str(window))
+    result = SyncResult(collection=collection.name, table=str(table), window=str(window), read_mode=collection.read.name)
     started = time.monotonic()
     requests_before, retries_before = client.stats.requests, client.stats.retries
     progress = _Progress(log, f"{collection.name} {window}", progress_every_seconds)
+    session = WarehouseSession(connect, attempts=warehouse_attempts, log=log)
     scopes: Sequence[str | None] = accounts if collection.per_account else [None]
-    ensure_schema(connection, schema)
-    for account in scopes:
-        label = account or "all accounts"
-        try:
-            with connection:  # commit on success, roll back on any error
-                with connection.cursor() as cursor:
-                    ensure_table(cursor, table, collection)
-                    merger = Merger(cursor, table, collection, run_id)
-                    scope = _sync_scope(client, merger, collection, window, account, main_account_sid, redaction, progress)
-                    record_sync(cursor, schema, run_id, collection.name, label, window, scope)
-        except TwilioAPIError as exc:
-            if collection.api is Api.INSIGHTS and exc.status == 403 and account is not None:
-                # Voice Insights needs Advanced Features; an account without them is reported, not
-                # fatal, so every other collection and account still syncs.
-                result.accounts_skipped[account] = (
-                    f"Voice Insights Advanced Features are not active on account {account} "
-                    f"(Twilio error {exc.code}: {exc.twilio_message}); {collection.name} was not read "
-                    "for it. Turn them on in the Twilio Console (Voice > Settings) to sync it."
+    try:
+        session.run(lambda connection: ensure_schema(connection, schema), f"creating schema {schema}")
+        for account in scopes:
+            label = account or "all accounts"
+            request = _request(client, collection, window, account, main_account_sid)
+            try:
+                counts = session.run(
+                    lambda connection: _sync_account(
+                        connection, client, request, table, run_id, redaction, progress, label, schema
+                    ),
+                    f"the {collection.name} sync of {window} for {label}",
                 )
-                log(result.accounts_skipped[account])
-                continue
-            raise SyncError(_failure(collection, label, window, table, exc)) from None
-        except (TwilioError, MalformedRecord, SchemaMismatch) as exc:
-            raise SyncError(_failure(collection, label, window, table, exc)) from None
-        result.add(scope)
-        result.accounts_synced.append(label)
-    if not result.accounts_synced:
-        # Every account was skipped: still create the (empty) table, so queries and dbt sources work.
-        with connection, connection.cursor() as cursor:
-            ensure_table(cursor, table, collection)
+            except TwilioAPIError as exc:
+                if collection.api is Api.INSIGHTS and exc.status == 403 and account is not None:
+                    # Voice Insights needs Advanced Features; an account without them is reported, not
+                    # fatal, so every other collection and account still syncs.
+                    result.accounts_skipped[account] = (
+                        f"Voice Insights Advanced Features are not active on account {account} "
+                        f"(Twilio error {exc.code}: {exc.twilio_message}); {collection.name} was not read "
+                        "for it. Turn them on in the Twilio Console (Voice > Settings) to sync it."
+                    )
+                    log(result.accounts_skipped[account])
+                    continue
+                raise SyncError(_failure(collection, label, window, table, exc)) from None
+            except (TwilioError, MalformedRecord, SchemaMismatch, WarehouseLost) as exc:
+                raise SyncError(_failure(collection, label, window, table, exc)) from None
+            result.add(label, counts)
+            result.accounts_synced.append(label)
+
+        def totals(connection) -> tuple[int, int]:
+            # Every account skipped still leaves the (empty) table, so queries and dbt sources work.
+            with connection, connection.cursor() as cursor:
+                ensure_table(cursor, table, collection)
+                return read_totals(cursor, table)
+
+        result.live_rows, result.deleted_rows = session.run(totals, f"reading the totals of {table}")
+    finally:
+        result.warehouse_reconnects = session.reconnects
+        session.close()
     result.seconds = time.monotonic() - started
     result.requests = client.stats.requests - requests_before
     result.retries = client.stats.retries - retries_before
-    progress.tick(result, force=True)
+    progress.tick(0, force=True)
     return result
 
 
@@ -152,93 +203,95 @@ def _failure(collection: Collection, account: str, window: Window, table: Any, e
     )
 
 
-def _sync_scope(
-    client: TwilioClient,
-    merger: Merger,
-    collection: Collection,
-    window: Window,
-    account: str | None,
-    main_account_sid: str,
-    redaction: Redaction,
-    progress: _Progress,
-) -> ScopeCounts:
-    result = ScopeCounts()
-    parents: list[str] = []  # PER_PARENT: the parent records listed for this window
-    for listing in _listings(client, collection, window, account, main_account_sid, parents):
-        for page in client.pages(listing.url, listing.params, collection.list_key):
-            page = Page(records=[redaction.apply(r) for r in page.records], url=page.url, number=page.number)
-            records, reached_end = _records_in_window(collection, page, listing.scan_until)
-            rows = [build_row(collection, record, f"page {page.number} of {page.url}") for record in records]
-            counts: MergeCounts = merger.merge(rows)
-            result.fetched += len(page.records)
-            result.pages += 1
-            result.inserted += counts.inserted
-            result.updated += counts.updated
-            result.unchanged += counts.unchanged
-            progress.tick(result)
-            if reached_end:
-                break
-    if collection.read is ReadMode.PER_PARENT:
-        # Children carry no date of their own: they are complete for each parent that was listed.
-        assert collection.parent is not None
-        result.deleted += merger.mark_missing_deleted(
-            account_sids=[account] if account else None, window=None, within=(collection.parent.key_field, parents)
-        )
-    else:
-        result.deleted += merger.mark_missing_deleted(
-            account_sids=[account] if account else None,
-            window=(window.start, window.end) if collection.windowed else None,
-        )
-    return result
-
-
-def _records_in_window(collection: Collection, page: Page, scan_until: Window | None) -> tuple[list[dict], bool]:
-    kept = [r for r in page.records if collection.keep is None or (isinstance(r, dict) and collection.keep(r))]
-    if scan_until is None:
-        return kept, False
-    column = collection.column(collection.window_column or "")
-    inside, older_seen = [], False
-    for record in kept:
-        moment = column.extract(record) if isinstance(record, dict) else None
-        if moment is not None and moment < scan_until.start:
-            older_seen = True
-        elif scan_until.contains(moment):
-            inside.append(record)
-    return inside, older_seen
-
-
-def _listings(
-    client: TwilioClient,
-    collection: Collection,
-    window: Window,
-    account: str | None,
-    main_account_sid: str,
-    parents: list[str],
-) -> Iterator[_Listing]:
-    base = client.hosts.for_api(collection.api.value)
+def _request(client: TwilioClient, collection: Collection, window: Window, account: str | None, main: str) -> ReadRequest:
     params = dict(collection.params)
-    if collection.subaccount_param and account and account != main_account_sid:
+    if collection.subaccount_param and account and account != main:
         params[collection.subaccount_param] = account
-    path = collection.path.replace("{account_sid}", account or "")
-    if collection.read is ReadMode.DAY_FILTER:
-        (date_param,) = collection.date_params
-        for day in window.days():
-            yield _Listing(base + path, {**params, date_param: day.isoformat()})
-    elif collection.read is ReadMode.TIME_RANGE:
-        start_param, end_param = collection.date_params
-        yield _Listing(base + path, {**params, start_param: iso_z(window.start), end_param: iso_z(window.end)})
-    elif collection.read is ReadMode.NEWEST_FIRST_SCAN:
-        yield _Listing(base + path, params, scan_until=window)
-    elif collection.read is ReadMode.FULL:
-        yield _Listing(base + path, params)
-    elif collection.read is ReadMode.PER_PARENT:
-        parent = collection.parent
-        assert parent is not None
-        after, before = parent.date_params
-        parent_params = {**params, after: iso_z(window.start), before: iso_z(window.end)}
-        for page in client.pages(base + parent.path, parent_params, parent.list_key):
-            for record in page.records:
-                parent_sid = record.get(parent.key_field) if isinstance(record, dict) else None
-                if parent_sid:
-                    parents.append(str(parent_sid))
-                    yield _Listing(base + path.replace("{parent_sid}", str(parent_sid)), params)
+    return ReadRequest(
+        collection=collection,
+        window=window,
+        account=account,
+        base_url=client.hosts.for_api(collection.api.value),
+        path=collection.path.replace("{account_sid}", account or ""),
+        params=params,
+    )
+
+
+def _sync_account(
+    connection, client: TwilioClient, request: ReadRequest, table, run_id: str, redaction: Redaction,
+    progress: _Progress, label: str, schema: str,
+) -> AccountCounts:
+    collection = request.collection
+    counts = AccountCounts()
+    # Records go through Python only when something must be taken out first; otherwise the page's
+    # JSON goes to PostgreSQL exactly as Twilio sent it.
+    in_python = bool(redaction.exclude or redaction.hashed or collection.drop_fields or collection.keep)
+    with connection, connection.cursor() as cursor:
+        ensure_table(cursor, table, collection)
+        merger = Merger(cursor, table, collection, run_id, request.account)
+        plan = collection.read.plan(request)
+        reader = ParallelReader(client, collection.list_key, client.limit.budget)
+        # Two rounds: the plan's listings, then (once they are complete) its follow-ups.
+        for round_number in (1, 2):
+            listings = plan.listings() if round_number == 1 else list(plan.after_listings(merger.unseen_live_keys))
+            for event in reader.events(listings):
+                if isinstance(event, ListingFailed):
+                    if not plan.skip_on_error(event.listing, event.error):
+                        raise event.error
+                    continue
+                if not isinstance(event, PageRead):
+                    continue
+                page, listing = event.page, event.listing
+                records = page.records
+                if in_python:
+                    records = _prepare(collection, redaction, records)
+                accepted = plan.accept(listing, records)
+                try:
+                    if accepted.records is page.records and page.text is not None:
+                        merged = merger.merge_page(page.text, listing.list_key or collection.list_key, listing.label)
+                    else:
+                        merged = merger.merge_records(accepted.records, listing.label)
+                except LoadRefused as refused:
+                    _diagnose(collection, accepted.records, page, refused)
+                if merged.null_keys:
+                    _diagnose(collection, accepted.records, page, None)
+                counts.add_merge(merged)
+                counts.fetched += len(page.records)
+                counts.pages += 1
+                progress.tick(len(page.records))
+                reader.add(accepted.more)
+                if accepted.stop:
+                    reader.stop(listing)
+        parts = plan.parts()
+        counts.deleted = merger.mark_missing_deleted([part.predicate for part in parts])
+        listed = merger.listed_by_label()
+        for part in parts:
+            counts.listed[part.label] = listed.get(part.label, 0)
+            counts.stored[part.label] = merger.live_rows(part.predicate)
+        counts.unreadable = dict(plan.unreadable)
+        merger.add_to_totals(
+            live=counts.inserted + counts.revived - counts.deleted, deleted=counts.deleted - counts.revived
+        )
+        record_sync(cursor, schema, run_id, collection.name, label, request.window, counts)
+    return counts
+
+
+def _prepare(collection: Collection, redaction: Redaction, records: list) -> list:
+    """Redaction first (before anything else sees a record), then dropped fields and the keep filter."""
+    prepared = []
+    for record in records:
+        record = redaction.apply(record)
+        if isinstance(record, dict):
+            record = without_dropped_fields(collection, record)
+            if collection.keep is not None and not collection.keep(record):
+                continue
+        prepared.append(record)
+    return prepared
+
+
+def _diagnose(collection: Collection, records: list, page, refused: LoadRefused | None) -> None:
+    """PostgreSQL refused a page (or found records without a key): name the record and what is wrong."""
+    where = f"page {page.number} of {page.url}"
+    for record in records:
+        build_row(collection, record, where)  # raises MalformedRecord naming the record
+    raise MalformedRecord(f"{collection.name}: PostgreSQL refused {where}: {refused or 'a record has no key'}")

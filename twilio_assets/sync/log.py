@@ -13,7 +13,7 @@ from typing import Any
 from psycopg2 import sql
 
 from ..warehouse.tables import SYNC_LOG_TABLE
-from .window import Window
+from ..window import Window
 
 
 def record_sync(cursor, schema: str, run_id: str, collection: str, account: str, window: Window, counts: Any) -> None:

@@ -1,4 +1,8 @@
-"""From one Twilio record to one warehouse row: typed values, then the raw JSON."""
+"""Records in Python: redaction before anything else sees a record, and the diagnosis of a bad one.
+
+Rows are typed by PostgreSQL when a page is merged (`warehouse/upsert.py`). When PostgreSQL refuses a
+value, `build_row` types the page's records here, value by value, to name the record, the column and
+what is wrong with it."""
 
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ def without_dropped_fields(collection: Collection, record: dict[str, Any]) -> di
 
 
 def build_row(collection: Collection, record: Any, where: str) -> tuple[Any, ...]:
-    """Typed column values followed by the record's JSON text. `where` names the record's origin for errors."""
+    """Typed column values followed by the record's JSON text; raises MalformedRecord naming the record,
+    its key and the column at fault. `where` names the record's origin (page and URL)."""
     if not isinstance(record, dict):
         raise MalformedRecord(f"{collection.name}: {where} is a JSON {type(record).__name__}, not an object")
     record = without_dropped_fields(collection, record)

@@ -4,12 +4,15 @@ from .auth import BasicAuth, OAuthClientCredentials
 from .client import MAX_PAGE_SIZE, Page, RequestStats, TwilioClient
 from .errors import ConfigurationError, TransientError, TwilioAPIError, TwilioError, UnexpectedResponse
 from .hosts import Hosts
+from .limiter import InFlightLimit, SharedSlots
 
 __all__ = [
     "MAX_PAGE_SIZE",
     "BasicAuth",
     "ConfigurationError",
     "Hosts",
+    "InFlightLimit",
+    "SharedSlots",
     "OAuthClientCredentials",
     "Page",
     "RequestStats",

@@ -22,6 +22,7 @@ from .errors import (
     UnexpectedResponse,
 )
 from .hosts import Hosts
+from .limiter import InFlightLimit
 
 MAX_PAGE_SIZE = 1000
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -48,6 +49,13 @@ class Page:
     records: list[dict[str, Any]]
     url: str
     number: int
+    text: str | None = None  # the page's JSON exactly as Twilio sent it, for the loader
+
+
+@dataclass(frozen=True)
+class _Answer:
+    payload: dict[str, Any]
+    text: str
 
 
 class _WaitRetryAfterOrJitter(tenacity.wait.wait_base):
@@ -90,6 +98,7 @@ class TwilioClient:
         credentials_hint: str = "the TWILIO_* credential variables",
         sleep: Callable[[float], None] = time.sleep,
         on_retry: Callable[[str], None] | None = None,
+        limit: InFlightLimit | None = None,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
@@ -103,8 +112,11 @@ class TwilioClient:
         self._wait = _WaitRetryAfterOrJitter(backoff_base, backoff_cap)
         self._sleep = sleep
         self._on_retry = on_retry
+        # Without a limit, one request at a time (the old behaviour) is the safe default.
+        self.limit = limit or InFlightLimit(1)
         self._session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        pool = max(16, self.limit.budget)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -137,9 +149,9 @@ class TwilioClient:
 
     def get_json(self, url: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """GET a Twilio URL and return its JSON object, retrying transient failures."""
-        return self._with_retries("GET", url, params=params)
+        return self._with_retries("GET", url, params=params).payload
 
-    def _with_retries(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    def _with_retries(self, method: str, url: str, **kwargs: Any) -> _Answer:
         try:
             return self._retrying()(self._send_authenticated, method, url, **kwargs)
         except TransientError as exc:
@@ -166,7 +178,7 @@ class TwilioClient:
         if self._on_retry and retry_state.outcome is not None:
             self._on_retry(f"retry {retry_state.attempt_number}: {retry_state.outcome.exception()}")
 
-    def _send_authenticated(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    def _send_authenticated(self, method: str, url: str, **kwargs: Any) -> _Answer:
         if self._auth is None:
             raise ConfigurationError("no Twilio credentials configured")
         response = self._send(method, url, headers={"Authorization": self._auth.header()}, **kwargs)
@@ -178,7 +190,14 @@ class TwilioClient:
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         self.stats.add(requests=1)
         try:
-            return self._session.request(method, url, timeout=self.timeout, **kwargs)
+            # The slot is held until the whole body is read (requests reads it before returning).
+            with self.limit.slot():
+                response = self._session.request(method, url, timeout=self.timeout, **kwargs)
+            if response.status_code == 429:
+                self.limit.throttled()
+            elif response.status_code < 400:
+                self.limit.succeeded()
+            return response
         except (
             requests.ConnectionError,
             requests.Timeout,
@@ -187,7 +206,7 @@ class TwilioClient:
         ) as exc:
             raise TransientError(f"{type(exc).__name__} on {method} {_display_url(url, kwargs.get('params'))}") from None
 
-    def _decode(self, method: str, url: str, response: requests.Response, params: Any) -> dict[str, Any]:
+    def _decode(self, method: str, url: str, response: requests.Response, params: Any) -> _Answer:
         shown = _display_url(url, params)
         try:
             body_text = response.text
@@ -205,7 +224,7 @@ class TwilioClient:
             raise TransientError(f"body is not complete JSON on {method} {shown}") from None
         if not isinstance(payload, dict):
             raise UnexpectedResponse(f"{method} {shown} answered a JSON {type(payload).__name__}, not an object")
-        return payload
+        return _Answer(payload, body_text)
 
     def _api_error(self, method: str, shown_url: str, response: requests.Response, body_text: str) -> TwilioAPIError:
         try:
@@ -232,7 +251,7 @@ class TwilioClient:
 
         def post() -> dict[str, Any]:
             response = self._send("POST", url, data=form)
-            return self._decode("POST", url, response, None)
+            return self._decode("POST", url, response, None).payload
 
         try:
             payload = self._retrying()(post)
@@ -273,14 +292,15 @@ class TwilioClient:
         number = 0
         next_url: str | None = url
         while next_url:
-            payload = self.get_json(next_url, query)
+            answer = self._with_retries("GET", next_url, params=query)
+            payload = answer.payload
             records = payload.get(list_key)
             if not isinstance(records, list):
                 raise UnexpectedResponse(
                     f"GET {_display_url(next_url, query)} answered without the list {list_key!r} "
                     f"(keys: {sorted(payload)[:12]})"
                 )
-            yield Page(records=records, url=next_url, number=number)
+            yield Page(records=records, url=next_url, number=number, text=answer.text)
             number += 1
             next_url, query = self._next_page_url(payload, first), None
 

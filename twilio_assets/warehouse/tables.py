@@ -45,27 +45,56 @@ def table_for(schema: str, collection: Collection) -> TableRef:
 
 
 SYNC_LOG_TABLE = "_twilio_sync_log"
+# Running totals per table (live and deleted rows), kept by each sync in its own transaction, so a
+# materialization reports the table's size without counting it.
+STATS_TABLE = "_twilio_table_stats"
+
+
+def stats_table(schema: str) -> sql.Composed:
+    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(STATS_TABLE))
 
 
 def ensure_schema(connection, schema: str) -> None:
-    """Create the schema and its sync log in their own short transaction, so syncs of different tables
-    can then run in parallel. (A sync that fails afterwards may leave these behind, empty.)"""
+    """Create the schema, its sync log and its totals in their own short transaction, so syncs of
+    different tables can then run in parallel. (A sync that fails afterwards may leave these behind, empty.)"""
     with connection, connection.cursor() as cursor:
-        cursor.execute("select to_regclass(%s)", (f'"{schema}"."{SYNC_LOG_TABLE}"',))
-        if cursor.fetchone()[0] is not None:
-            return
-        cursor.execute("select pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK_KEY,))
-        cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
-        cursor.execute(
-            sql.SQL(
-                """create table if not exists {}.{} (
-                    run_id text not null, collection text not null, account text not null,
-                    window_start timestamptz not null, window_end timestamptz not null,
-                    fetched bigint not null, inserted bigint not null, updated bigint not null,
-                    unchanged bigint not null, deleted bigint not null, pages bigint not null,
-                    finished_at timestamptz not null default clock_timestamp())"""
-            ).format(sql.Identifier(schema), sql.Identifier(SYNC_LOG_TABLE))
+        create_schema_objects(cursor, schema)
+
+
+def create_schema_objects(cursor, schema: str) -> None:
+    """Inside the caller's transaction: the schema, its sync log and its totals table, if missing."""
+    cursor.execute(
+        "select to_regclass(%s) is not null and to_regclass(%s) is not null",
+        (f'"{schema}"."{SYNC_LOG_TABLE}"', f'"{schema}"."{STATS_TABLE}"'),
+    )
+    if cursor.fetchone()[0]:
+        return
+    cursor.execute("select pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK_KEY,))
+    cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
+    cursor.execute(
+        sql.SQL(
+            """create table if not exists {}.{} (
+                run_id text not null, collection text not null, account text not null,
+                window_start timestamptz not null, window_end timestamptz not null,
+                fetched bigint not null, inserted bigint not null, updated bigint not null,
+                unchanged bigint not null, deleted bigint not null, pages bigint not null,
+                finished_at timestamptz not null default clock_timestamp())"""
+        ).format(sql.Identifier(schema), sql.Identifier(SYNC_LOG_TABLE))
+    )
+    # What the freshness check asks: the latest sync of each collection's days.
+    cursor.execute(
+        sql.SQL("create index if not exists {} on {}.{} (collection, window_end)").format(
+            sql.Identifier(f"{SYNC_LOG_TABLE}__collection_window_end"),
+            sql.Identifier(schema),
+            sql.Identifier(SYNC_LOG_TABLE),
         )
+    )
+    cursor.execute(
+        sql.SQL(
+            "create table if not exists {} (table_name text primary key, live bigint not null, "
+            "deleted bigint not null)"
+        ).format(stats_table(schema))
+    )
 
 
 def ensure_table(cursor, table: TableRef, collection: Collection) -> None:
@@ -109,8 +138,41 @@ def ensure_table(cursor, table: TableRef, collection: Collection) -> None:
             cursor.execute(
                 sql.SQL("alter table {} add column {} {}").format(table.sql, sql.Identifier(name), sql.SQL(nullable_ddl))
             )
+    for index in _indexes(collection):
+        cursor.execute(
+            sql.SQL("create index if not exists {} on {} ({})").format(
+                sql.Identifier(f"{table.name}__{'__'.join(index)}"[:63]),
+                table.sql,
+                sql.SQL(", ").join(sql.Identifier(c) for c in index),
+            )
+        )
     if created:
         cursor.execute(sql.SQL("comment on table {} is %s").format(table.sql), (collection.description,))
+    # Totals start from one count the first time (free on a new table; once on a table synced before
+    # totals were kept), then follow each sync's changes.
+    cursor.execute(
+        sql.SQL(
+            "insert into {stats} (table_name, live, deleted) select %s, count(*) filter (where _deleted_at is null), "
+            "count(*) filter (where _deleted_at is not null) from {table} "
+            "where not exists (select 1 from {stats} where table_name = %s) on conflict do nothing"
+        ).format(stats=stats_table(table.schema), table=table.sql),
+        (table.name, table.name),
+    )
+
+
+def _indexes(collection: Collection) -> list[tuple[str, ...]]:
+    """The indexes a collection's read mode filters on, each led by the account (scopes are per account)."""
+    lead = ("account_sid",) if "account_sid" in collection.column_names and collection.per_account else ()
+    return [(*lead, *index.columns) for index in collection.read.indexes(collection)]
+
+
+def read_totals(cursor, table: TableRef) -> tuple[int, int]:
+    """(live, deleted) rows of the table, from the running totals."""
+    cursor.execute(
+        sql.SQL("select live, deleted from {} where table_name = %s").format(stats_table(table.schema)), (table.name,)
+    )
+    found = cursor.fetchone()
+    return (found[0], found[1]) if found else (0, 0)
 
 
 def _information_schema_type(pg_type: str) -> str:

@@ -1,22 +1,29 @@
-"""Bulk upserts: each page is COPYed into a staging table, then merged with INSERT … ON CONFLICT.
+"""Bulk upserts typed in SQL: a page's JSON goes to PostgreSQL as one value and is merged in one statement.
 
-A row is only rewritten when Twilio's record differs from the stored one, so re-running a sync
-leaves every row exactly as it was (including its bookkeeping columns).
+PostgreSQL unpacks the page (`jsonb_array_elements`), types every column with its own input functions
+(RFC 2822 and ISO 8601 timestamps, numbers sent as strings), and merges with INSERT … ON CONFLICT.
+Python never touches a value, which keeps the loader close to COPY's speed. A row is only rewritten
+when Twilio's record differs from the stored one, so re-running a sync leaves every row exactly as it
+was (including its bookkeeping columns).
+
+Every key merged is remembered, with the label of the listing it came from, in a temporary table for
+the transaction: what was not seen inside a read plan's scope is marked deleted, and the labels give
+the per-listing counts the asset check compares with the rows stored.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
+import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
+import psycopg2
 from psycopg2 import sql
 
 from ..catalog import Collection
-from .tables import TableRef
+from .tables import TableRef, stats_table
 
+RECORD = "e.r"  # the alias of one record in the merge statement
 
 
 @dataclass
@@ -24,132 +31,154 @@ class MergeCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    revived: int = 0  # rows marked deleted earlier that Twilio lists again
+    null_keys: int = 0
 
     def __iadd__(self, other: "MergeCounts") -> "MergeCounts":
-        self.inserted += other.inserted
-        self.updated += other.updated
-        self.unchanged += other.unchanged
+        for name in ("inserted", "updated", "unchanged", "revived", "null_keys"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
 
 
-class Merger:
-    """Merges pages of typed rows into one table inside the caller's transaction."""
+class LoadRefused(ValueError):
+    """PostgreSQL refused to type a value of the page (the message is PostgreSQL's)."""
 
-    def __init__(self, cursor, table: TableRef, collection: Collection, run_id: str) -> None:
+
+class Merger:
+    """Merges pages into one table inside the caller's transaction, for one account's read plan."""
+
+    def __init__(self, cursor, table: TableRef, collection: Collection, run_id: str, account: str | None) -> None:
         self._cursor = cursor
         self._table = table
         self._collection = collection
         self._run_id = run_id
-        self._columns = [*collection.column_names, "_raw"]
-        # Staging tables are per collection and live only for this transaction.
-        self._stage = sql.Identifier(f"_stage_{collection.name}")
+        self._account = account
+        self._key = sql.Identifier(collection.primary_key)
         self._seen = sql.Identifier(f"_seen_{collection.name}")
-        stage_columns = [
-            sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.kind.pg_type)) for c in collection.columns
-        ]
         cursor.execute(
-            sql.SQL("create temp table {} ({}, _raw jsonb, _ord bigint) on commit drop").format(
-                self._stage, sql.SQL(", ").join(stage_columns)
-            )
+            sql.SQL("create temp table {} (key text primary key, label text not null) on commit drop").format(self._seen)
         )
-        cursor.execute(sql.SQL("create temp table {} (key text primary key) on commit drop").format(self._seen))
         self._merge_sql = self._build_merge_sql()
 
     def _build_merge_sql(self) -> sql.Composed:
-        cols = [sql.Identifier(name) for name in self._columns]
-        key = sql.Identifier(self._collection.primary_key)
-        updates = [
-            sql.SQL("{} = excluded.{}").format(c, c) for c in cols if c != key
-        ] + [
-            sql.SQL("_last_changed_at = excluded._last_changed_at"),
-            sql.SQL("_deleted_at = null"),
-            sql.SQL("_run_id = excluded._run_id"),
-        ]
+        collection = self._collection
+        names = [*collection.column_names, "_raw"]
+        cols = sql.SQL(", ").join(sql.Identifier(name) for name in names)
+        typed = sql.SQL(", ").join(
+            sql.SQL("{} as {}").format(sql.SQL(c.sql_value(RECORD)), sql.Identifier(c.name)) for c in collection.columns
+        )
+        key = self._key
+        updates = sql.SQL(", ").join(
+            [sql.SQL("{0} = excluded.{0}").format(sql.Identifier(n)) for n in names if n != collection.primary_key]
+            + [sql.SQL("_last_changed_at = excluded._last_changed_at, _deleted_at = null, _run_id = excluded._run_id")]
+        )
+        # All parts of one statement see the table as it was before it: `revived` counts rows that were
+        # marked deleted, `merged` writes only rows whose raw record changed (or that come back).
         return sql.SQL(
             """
-            insert into {table} as t ({cols}, _first_loaded_at, _last_changed_at, _deleted_at, _run_id)
-            select distinct on ({key}) {cols}, now(), now(), null, %(run_id)s
-            from {stage}
-            order by {key}, _ord
-            on conflict ({key}) do update set {updates}
-            where t._raw is distinct from excluded._raw or t._deleted_at is not null
-            returning (xmax = 0) as inserted
+            with typed as materialized (
+                select distinct on (1) {typed}, {record} as _raw
+                from jsonb_array_elements(%(body)s::jsonb #> %(path)s) with ordinality as e(r, ord)
+                order by 1, e.ord
+            ), keyed as (
+                select * from typed where {key} is not null
+            ), seen as (
+                insert into {seen} (key, label) select {key}, %(label)s from keyed on conflict (key) do nothing
+            ), revived as (
+                select count(*) as n from keyed join {table} as old on old.{key} = keyed.{key}
+                where old._deleted_at is not null
+            ), merged as (
+                insert into {table} as t ({cols}, _first_loaded_at, _last_changed_at, _deleted_at, _run_id)
+                select {cols}, now(), now(), null, %(run_id)s from keyed
+                on conflict ({key}) do update set {updates}
+                where t._raw is distinct from excluded._raw or t._deleted_at is not null
+                returning (xmax = 0) as inserted
+            )
+            select (select count(*) from keyed), (select count(*) from typed) - (select count(*) from keyed),
+                   (select count(*) filter (where inserted) from merged), (select count(*) from merged),
+                   (select n from revived)
             """
         ).format(
-            table=self._table.sql,
-            cols=sql.SQL(", ").join(cols),
-            key=key,
-            stage=self._stage,
-            updates=sql.SQL(", ").join(updates),
+            typed=typed, record=sql.SQL(RECORD), key=key, seen=self._seen, table=self._table.sql, cols=cols,
+            updates=updates,
         )
 
-    def merge(self, rows: Sequence[Sequence[Any]]) -> MergeCounts:
-        """Merge one page. Each row holds the collection's typed values then the raw JSON text."""
-        if not rows:
+    def merge_page(self, body: str, list_key: str, label: str) -> MergeCounts:
+        """Merge a page exactly as Twilio sent it (`body` is its JSON text; records under `list_key`)."""
+        return self._merge(body, [list_key], label)
+
+    def merge_records(self, records: Sequence[dict[str, Any]], label: str) -> MergeCounts:
+        """Merge records that were changed or chosen in Python first (redacted, filtered, fetched one by one)."""
+        if not records:
             return MergeCounts()
-        cursor = self._cursor
-        cursor.execute(sql.SQL("truncate {}").format(self._stage))
-        # CSV through the C writer: None becomes an unquoted empty field, which COPY reads as NULL
-        # (values are never "", the column kinds turn blanks into None); datetimes, numbers and
-        # booleans are written with str(), which PostgreSQL reads back exactly.
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows((*row, ordinal) for ordinal, row in enumerate(rows))
-        buffer.seek(0)
-        copy = sql.SQL("copy {} ({}, _ord) from stdin with (format csv)").format(
-            self._stage, sql.SQL(", ").join(sql.Identifier(c) for c in self._columns)
+        return self._merge(json.dumps(records, separators=(",", ":")), [], label)
+
+    def _merge(self, body: str, path: list[str], label: str) -> MergeCounts:
+        try:
+            self._cursor.execute(
+                self._merge_sql, {"body": body, "path": path, "label": label, "run_id": self._run_id}
+            )
+        except (psycopg2.DataError, psycopg2.IntegrityError) as exc:
+            first_line = (exc.pgerror or str(exc)).strip().splitlines()[0]
+            raise LoadRefused(first_line) from None
+        distinct, null_keys, inserted, written, revived = self._cursor.fetchone()
+        return MergeCounts(
+            inserted=inserted, updated=written - inserted, unchanged=distinct - written, revived=revived,
+            null_keys=null_keys,
         )
-        cursor.copy_expert(copy.as_string(cursor), buffer)
-        cursor.execute(self._merge_sql, {"run_id": self._run_id})
-        outcomes = [inserted for (inserted,) in cursor.fetchall()]
-        key = sql.Identifier(self._collection.primary_key)
-        cursor.execute(
-            sql.SQL("insert into {seen} (key) select distinct {key} from {stage} on conflict do nothing").format(
-                seen=self._seen, key=key, stage=self._stage
+
+    # --- the scope: deletions, unseen rows, counts ------------------------------------------------
+
+    def _in_scope(self, predicate: sql.Composable) -> sql.Composable:
+        conditions = [sql.SQL("t._deleted_at is null"), predicate]
+        if self._account is not None:
+            conditions.insert(0, sql.SQL("t.account_sid = {}").format(sql.Literal(self._account)))
+        return sql.SQL(" and ").join(conditions)
+
+    def _unseen(self) -> sql.Composable:
+        return sql.SQL("not exists (select 1 from {} s where s.key = t.{})").format(self._seen, self._key)
+
+    def unseen_live_keys(self, predicate: sql.Composable) -> list[str]:
+        self._cursor.execute(
+            sql.SQL("select t.{} from {} as t where {} and {}").format(
+                self._key, self._table.sql, self._in_scope(predicate), self._unseen()
             )
         )
-        cursor.execute(sql.SQL("select count(distinct {}) from {}").format(key, self._stage))
-        (distinct,) = cursor.fetchone()
-        inserted = sum(1 for o in outcomes if o)
-        updated = len(outcomes) - inserted
-        return MergeCounts(inserted=inserted, updated=updated, unchanged=distinct - inserted - updated)
+        return [key for (key,) in self._cursor.fetchall()]
 
-    def mark_missing_deleted(
-        self,
-        *,
-        account_sids: Iterable[str] | None,
-        window: tuple[dt.datetime, dt.datetime] | None,
-        within: tuple[str, Sequence[str]] | None = None,
-    ) -> int:
-        """Stamp `_deleted_at` on rows of the synced scope that this sync did not see.
+    def mark_missing_deleted(self, predicates: Sequence[sql.Composable]) -> int:
+        """Stamp `_deleted_at` on live rows inside any of the predicates that this sync did not see.
 
-        Only call after the scope's listing completed: a listing cut short must never look like deletions.
-        account_sids None means every account (the account list itself); window None means every date;
-        `within` (column, values) limits the scope to rows whose column holds one of the values.
-        """
-        conditions = [sql.SQL("t._deleted_at is null")]
-        params: dict[str, Any] = {}
-        if account_sids is not None:
-            conditions.append(sql.SQL("t.account_sid = any(%(accounts)s)"))
-            params["accounts"] = list(account_sids)
-        if window is not None:
-            column = sql.Identifier(self._collection.window_column or "")
-            conditions.append(sql.SQL("t.{} >= %(start)s and t.{} < %(end)s").format(column, column))
-            params["start"], params["end"] = window
-        if within is not None:
-            column_name, values = within
-            conditions.append(sql.SQL("t.{} = any(%(within)s)").format(sql.Identifier(column_name)))
-            params["within"] = list(values)
-        key = sql.Identifier(self._collection.primary_key)
+        Only call once every listing of the scope is complete: a listing cut short must never look like
+        deletions. No predicates (nothing could be read) marks nothing."""
+        if not predicates:
+            return 0
         self._cursor.execute(
-            sql.SQL(
-                "update {table} as t set _deleted_at = now(), _run_id = %(run_id)s where {conditions} "
-                "and not exists (select 1 from {seen} s where s.key = t.{key})"
-            ).format(
-                table=self._table.sql,
-                conditions=sql.SQL(" and ").join(conditions),
-                seen=self._seen,
-                key=key,
-            ),
-            {**params, "run_id": self._run_id},
+            sql.SQL("update {} as t set _deleted_at = now(), _run_id = {} where {} and {}").format(
+                self._table.sql,
+                sql.Literal(self._run_id),
+                self._in_scope(sql.SQL("({})").format(sql.SQL(" or ").join(predicates))),
+                self._unseen(),
+            )
         )
         return self._cursor.rowcount
+
+    def listed_by_label(self) -> dict[str, int]:
+        self._cursor.execute(sql.SQL("select label, count(*) from {} group by label").format(self._seen))
+        return dict(self._cursor.fetchall())
+
+    def live_rows(self, predicate: sql.Composable) -> int:
+        self._cursor.execute(
+            sql.SQL("select count(*) from {} as t where {}").format(self._table.sql, self._in_scope(predicate))
+        )
+        return self._cursor.fetchone()[0]
+
+    def add_to_totals(self, live: int, deleted: int) -> None:
+        """Keep the table's running totals (read for metadata without counting the table)."""
+        if live or deleted:
+            self._cursor.execute(
+                sql.SQL("update {} set live = live + %s, deleted = deleted + %s where table_name = %s").format(
+                    stats_table(self._table.schema)
+                ),
+                (live, deleted, self._table.name),
+            )
