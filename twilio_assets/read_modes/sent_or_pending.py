@@ -34,6 +34,7 @@ from .base import (
 from .day_filter import day_parts
 
 PENDING = "pending"
+PENDING_PAGE_SIZE = 200
 REFETCHED = "refetched"
 
 
@@ -75,7 +76,8 @@ class SentOrPendingPlan(ReadPlan):
         request = self.request
         for day in request.window.days():
             yield Listing(request.url, {**request.params, self.mode.param: day.isoformat()}, day.isoformat())
-        yield Listing(request.url, dict(request.params), PENDING)
+        # The block is usually a handful of messages: smaller pages find its end for less.
+        yield Listing(request.url, {**request.params, "PageSize": str(PENDING_PAGE_SIZE)}, PENDING)
 
     def accept(self, listing: Listing, records: list[dict[str, Any]]) -> Accepted:
         if listing.label != PENDING:

@@ -228,7 +228,8 @@ def _sync_account(
     in_python = bool(redaction.exclude or redaction.hashed or collection.drop_fields or collection.keep)
     with connection, connection.cursor() as cursor:
         ensure_table(cursor, table, collection)
-        merger = Merger(cursor, table, collection, run_id, request.account)
+        _, deleted_rows = read_totals(cursor, table)
+        merger = Merger(cursor, table, collection, run_id, request.account, may_revive=deleted_rows > 0)
         plan = collection.read.plan(request)
         reader = ParallelReader(client, collection.list_key, client.limit.budget)
         # Two rounds: the plan's listings, then (once they are complete) its follow-ups.

@@ -13,7 +13,7 @@ the per-listing counts the asset check compares with the rows stored.
 
 from __future__ import annotations
 
-import json
+import orjson
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -47,8 +47,14 @@ class LoadRefused(ValueError):
 class Merger:
     """Merges pages into one table inside the caller's transaction, for one account's read plan."""
 
-    def __init__(self, cursor, table: TableRef, collection: Collection, run_id: str, account: str | None) -> None:
+    def __init__(
+        self, cursor, table: TableRef, collection: Collection, run_id: str, account: str | None,
+        *, may_revive: bool = True,
+    ) -> None:
+        """`may_revive` False (the table holds no deleted rows) spares each page the lookup of rows
+        that come back: rows are only marked deleted after every page is merged."""
         self._cursor = cursor
+        self._may_revive = may_revive
         self._table = table
         self._collection = collection
         self._run_id = run_id
@@ -73,34 +79,39 @@ class Merger:
             + [sql.SQL("_last_changed_at = excluded._last_changed_at, _deleted_at = null, _run_id = excluded._run_id")]
         )
         # All parts of one statement see the table as it was before it: `revived` counts rows that were
-        # marked deleted, `merged` writes only rows whose raw record changed (or that come back).
+        # marked deleted (only asked when the table has any), `merged` writes only rows whose raw record
+        # changed (or that come back).
+        revived = (
+            sql.SQL(
+                "select count(*) from typed join {table} as old on old.{key} = typed.{key} "
+                "where typed.{key} is not null and old._deleted_at is not null"
+            ).format(table=self._table.sql, key=key)
+            if self._may_revive
+            else sql.SQL("select 0")
+        )
         return sql.SQL(
             """
             with typed as materialized (
                 select distinct on (1) {typed}, {record} as _raw
                 from jsonb_array_elements(%(body)s::jsonb #> %(path)s) with ordinality as e(r, ord)
                 order by 1, e.ord
-            ), keyed as (
-                select * from typed where {key} is not null
             ), seen as (
-                insert into {seen} (key, label) select {key}, %(label)s from keyed on conflict (key) do nothing
-            ), revived as (
-                select count(*) as n from keyed join {table} as old on old.{key} = keyed.{key}
-                where old._deleted_at is not null
+                insert into {seen} (key, label) select {key}, %(label)s from typed where {key} is not null
+                on conflict (key) do nothing
             ), merged as (
                 insert into {table} as t ({cols}, _first_loaded_at, _last_changed_at, _deleted_at, _run_id)
-                select {cols}, now(), now(), null, %(run_id)s from keyed
+                select {cols}, now(), now(), null, %(run_id)s from typed where {key} is not null
                 on conflict ({key}) do update set {updates}
                 where t._raw is distinct from excluded._raw or t._deleted_at is not null
                 returning (xmax = 0) as inserted
             )
-            select (select count(*) from keyed), (select count(*) from typed) - (select count(*) from keyed),
+            select (select count({key}) from typed), (select count(*) - count({key}) from typed),
                    (select count(*) filter (where inserted) from merged), (select count(*) from merged),
-                   (select n from revived)
+                   ({revived})
             """
         ).format(
             typed=typed, record=sql.SQL(RECORD), key=key, seen=self._seen, table=self._table.sql, cols=cols,
-            updates=updates,
+            updates=updates, revived=revived,
         )
 
     def merge_page(self, body: str, list_key: str, label: str) -> MergeCounts:
@@ -111,7 +122,7 @@ class Merger:
         """Merge records that were changed or chosen in Python first (redacted, filtered, fetched one by one)."""
         if not records:
             return MergeCounts()
-        return self._merge(json.dumps(records, separators=(",", ":")), [], label)
+        return self._merge(orjson.dumps(records).decode(), [], label)
 
     def _merge(self, body: str, path: list[str], label: str) -> MergeCounts:
         try:
