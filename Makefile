@@ -6,12 +6,12 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: install prepare demo dev test docs psql pg-start pg-stop sandbox clean
+.PHONY: install prepare demo dev test docs psql pg-start pg-stop sandbox celery-demo clean
 
 # The virtualenv, rebuilt whenever pyproject.toml changes (exact pins live there).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,celery]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -50,6 +50,10 @@ pg-start: install
 
 pg-stop: install
 	$(BIN)/python -m twilio_assets.localdev.postgres stop
+
+## celery-demo: the sync job's steps on Celery workers with a local Redis broker (needs: apt-get install redis-server)
+celery-demo: prepare
+	$(BIN)/python -m twilio_assets.localdev.celery_demo --workers 1 2
 
 ## sandbox: the Twilio sandbox alone, in the foreground (flags: make sandbox ARGS="--help")
 sandbox: install

@@ -35,7 +35,8 @@ def test_the_sync_job_survives_faults_and_still_matches(warehouse):
 
 
 def test_answers_slower_than_the_timeout_are_retried():
-    with SandboxServer(sandbox_config(messages_per_day=3000, rate_slow=0.3, slow_ms=1500)) as server:
+    # Several pages, so that some are slow whatever the page URLs hash to (faults are decided by URL).
+    with SandboxServer(sandbox_config(messages_per_day=10000, rate_slow=0.5, slow_ms=1500)) as server:
         config = server.config
         client = TwilioClient.with_basic(
             config.main_account_sid, config.auth_token, Hosts.build(base_url=server.base_url), "test",

@@ -18,10 +18,20 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def sync_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
+    """With TWILIO_ASSETS_EXECUTOR=celery its steps go to Celery workers (twilio_assets.distributed);
+    otherwise to local processes, a few at a time."""
+    from ..distributed.settings import celery_selected
+
+    if celery_selected():
+        from ..distributed.executor import celery_executor
+
+        execution: dict = {"executor_def": celery_executor()}
+    else:
+        execution = {"config": {"execution": {"config": {"multiprocess": {"max_concurrent": MAX_CONCURRENT_STEPS}}}}}
     return dg.define_asset_job(
         SYNC_JOB,
         selection=selection,
-        config={"execution": {"config": {"multiprocess": {"max_concurrent": MAX_CONCURRENT_STEPS}}}},
+        **execution,
         description=(
             "Sync every Twilio collection of every instance for the selected days, then rebuild the dbt "
             "models. Launch it with a partition range for a backfill; the schedule launches it with today "

@@ -1,0 +1,1 @@
+"""Running the sync job past one process: Dagster's Celery executor, its app, and a local broker."""

@@ -1,0 +1,23 @@
+"""Where the Celery broker is: one variable, read by the executor (in the run) and by the workers."""
+
+from __future__ import annotations
+
+import os
+
+BROKER_ENV = "TWILIO_ASSETS_CELERY_BROKER"  # e.g. redis://127.0.0.1:6379/0
+EXECUTOR_ENV = "TWILIO_ASSETS_EXECUTOR"  # "celery" runs the sync job's steps on Celery workers
+QUEUE = "dagster"  # dagster-celery routes every step to this queue
+
+
+def celery_selected(environ: dict[str, str] | None = None) -> bool:
+    return (os.environ if environ is None else environ).get(EXECUTOR_ENV, "") == "celery"
+
+
+def broker_url(environ: dict[str, str] | None = None) -> str:
+    url = (os.environ if environ is None else environ).get(BROKER_ENV, "")
+    if not url:
+        raise ValueError(
+            f"{EXECUTOR_ENV}=celery needs {BROKER_ENV}, the broker's URL. Fix: export "
+            f"{BROKER_ENV}=redis://host:6379/0 (the same value for the run and every worker)."
+        )
+    return url
