@@ -11,7 +11,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 # The virtualenv, rebuilt whenever pyproject.toml changes (exact pins live there).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,celery]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,celery,k8s]'
 	touch $@
 
 install: $(VENV)/.installed

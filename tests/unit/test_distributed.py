@@ -7,7 +7,7 @@ import importlib.util
 import dagster as dg
 import pytest
 
-from twilio_assets.distributed.settings import BROKER_ENV, EXECUTOR_ENV, broker_url, celery_selected
+from twilio_assets.distributed.settings import BROKER_ENV, EXECUTOR_ENV, broker_url, celery_selected, selected_executor
 
 
 def test_the_broker_is_required_and_named_in_the_error():
@@ -15,6 +15,8 @@ def test_the_broker_is_required_and_named_in_the_error():
     with pytest.raises(ValueError, match=BROKER_ENV):
         broker_url({})
     assert celery_selected({EXECUTOR_ENV: "celery"}) and not celery_selected({})
+    with pytest.raises(ValueError, match="one of local, celery, k8s"):
+        selected_executor({EXECUTOR_ENV: "kubernetes"})
 
 
 @pytest.mark.skipif(importlib.util.find_spec("dagster_celery") is None, reason="pip install -e '.[celery]'")
@@ -33,3 +35,21 @@ def test_the_sync_job_runs_on_celery_when_chosen(monkeypatch):
     monkeypatch.delenv(EXECUTOR_ENV)
     local = dg.Definitions(assets=[one], jobs=[sync_job(dg.AssetSelection.assets(one))])
     assert local.resolve_job_def("twilio_sync_job").executor_def.name != "celery"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("dagster_k8s") is None, reason="pip install -e '.[k8s]'")
+def test_the_sync_job_runs_a_pod_per_step_when_k8s_is_chosen(monkeypatch):
+    from twilio_assets.defs.automation import MAX_CONCURRENT_STEPS, sync_job
+
+    monkeypatch.setenv(EXECUTOR_ENV, "k8s")
+
+    @dg.asset
+    def one() -> None: ...
+
+    job = dg.Definitions(assets=[one], jobs=[sync_job(dg.AssetSelection.assets(one))]).resolve_job_def("twilio_sync_job")
+    assert job.executor_def.name == "k8s"
+    # The step limit is the k8s executor's own config key, which it validates.
+    config = job.run_config_schema.config_type
+    from dagster._config import validate_config
+
+    assert validate_config(config, {"execution": {"config": {"max_concurrent": MAX_CONCURRENT_STEPS}}}).success

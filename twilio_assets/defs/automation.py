@@ -18,16 +18,13 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def sync_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
-    """With TWILIO_ASSETS_EXECUTOR=celery its steps go to Celery workers (twilio_assets.distributed);
-    otherwise to local processes, a few at a time."""
-    from ..distributed.settings import celery_selected
+    """TWILIO_ASSETS_EXECUTOR picks where its steps run: `celery` (Celery workers), `k8s` (a Kubernetes
+    Job per step), or, unset, local processes; a few steps at a time except on Celery, where the
+    workers' number bounds them."""
+    from ..distributed.executor import execution_for
+    from ..distributed.settings import selected_executor
 
-    if celery_selected():
-        from ..distributed.executor import celery_executor
-
-        execution: dict = {"executor_def": celery_executor()}
-    else:
-        execution = {"config": {"execution": {"config": {"multiprocess": {"max_concurrent": MAX_CONCURRENT_STEPS}}}}}
+    execution = execution_for(selected_executor(), MAX_CONCURRENT_STEPS)
     return dg.define_asset_job(
         SYNC_JOB,
         selection=selection,

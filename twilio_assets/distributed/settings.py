@@ -5,12 +5,20 @@ from __future__ import annotations
 import os
 
 BROKER_ENV = "TWILIO_ASSETS_CELERY_BROKER"  # e.g. redis://127.0.0.1:6379/0
-EXECUTOR_ENV = "TWILIO_ASSETS_EXECUTOR"  # "celery" runs the sync job's steps on Celery workers
+EXECUTOR_ENV = "TWILIO_ASSETS_EXECUTOR"  # where the sync job's steps run: celery, k8s, or local (unset)
+EXECUTORS = ("local", "celery", "k8s")
 QUEUE = "dagster"  # dagster-celery routes every step to this queue
 
 
+def selected_executor(environ: dict[str, str] | None = None) -> str:
+    chosen = (os.environ if environ is None else environ).get(EXECUTOR_ENV, "") or "local"
+    if chosen not in EXECUTORS:
+        raise ValueError(f"{EXECUTOR_ENV}={chosen!r} is not an executor. Fix: set it to one of {', '.join(EXECUTORS)}.")
+    return chosen
+
+
 def celery_selected(environ: dict[str, str] | None = None) -> bool:
-    return (os.environ if environ is None else environ).get(EXECUTOR_ENV, "") == "celery"
+    return selected_executor(environ) == "celery"
 
 
 def broker_url(environ: dict[str, str] | None = None) -> str:
