@@ -68,10 +68,6 @@ class Privacy:
     def for_collection(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return self.exclude.get(name, ()), self.hash.get(name, ())
 
-    @property
-    def needs_hash_key(self) -> bool:
-        return any(self.hash.values())
-
 
 @dataclass(frozen=True)
 class Instance:
@@ -106,7 +102,6 @@ class SyncSettings:
     instances: tuple[Instance, ...]
     start_date: dt.date = DEFAULT_START_DATE
     source: str = "defaults"  # where the settings came from, for messages
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def _require(condition: bool, where: str, message: str) -> None:

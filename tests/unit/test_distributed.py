@@ -7,14 +7,14 @@ import importlib.util
 import dagster as dg
 import pytest
 
-from twilio_assets.distributed.settings import BROKER_ENV, EXECUTOR_ENV, broker_url, celery_selected, selected_executor
+from twilio_assets.distributed.settings import BROKER_ENV, EXECUTOR_ENV, broker_url, selected_executor
 
 
 def test_the_broker_is_required_and_named_in_the_error():
     assert broker_url({BROKER_ENV: "redis://b:6379/0"}) == "redis://b:6379/0"
     with pytest.raises(ValueError, match=BROKER_ENV):
         broker_url({})
-    assert celery_selected({EXECUTOR_ENV: "celery"}) and not celery_selected({})
+    assert selected_executor({EXECUTOR_ENV: "celery"}) == "celery" and selected_executor({}) == "local"
     with pytest.raises(ValueError, match="one of local, celery, k8s"):
         selected_executor({EXECUTOR_ENV: "kubernetes"})
 

@@ -6,10 +6,9 @@ can import it without the manifest existing yet.
 Under `dagster dev` (and `dg` commands), the sources are regenerated from the current instance
 settings and `dbt parse` runs on every code-location load, so edits to the instances file or the
 models show up on reload. Everywhere else (tests, CI, production) the manifest must be prepared
-beforehand:
+beforehand, which writes the sources and parses the project:
 
-    python -m twilio_assets.dbt.sources
-    dbt parse --project-dir dbt_project --profiles-dir dbt_project
+    python -m twilio_assets.dbt.prepare
 """
 
 from __future__ import annotations

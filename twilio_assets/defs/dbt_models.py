@@ -114,9 +114,8 @@ def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str 
     if not project.manifest_path.exists():
         raise FileNotFoundError(
             f"dbt manifest not found at {project.manifest_path}. Fix: from the repository root run "
-            "`python -m twilio_assets.dbt.sources` and then "
-            "`dbt parse --project-dir dbt_project --profiles-dir dbt_project` (or start `dagster dev`, "
-            "which does both)."
+            "`python -m twilio_assets.dbt.prepare` (it writes the dbt sources for your instances and parses "
+            "the project; `make prepare` and `dagster dev` run it too)."
         )
 
     parsed_for = _manifest_database(project.manifest_path)

@@ -42,6 +42,7 @@ def _description(instance: Instance, collection: Collection) -> str:
     return (
         f"Twilio **{collection.name}** of instance `{instance.name}`, upserted into "
         f"`{instance.schema}.{collection.name}` by `{collection.primary_key}`.\n\n{collection.description}\n\n"
+        f"Read mode `{collection.read.name}`: {collection.read.summary()}.\n\n"
         f"Each partition is one UTC day. The 3-hourly schedule refreshes today and the "
         f"{instance.lookback_days} day(s) before it, so late changes (status, duration, price, annotations) "
         "land; rows Twilio no longer lists in a re-read window get `_deleted_at`."

@@ -17,9 +17,6 @@ def selected_executor(environ: dict[str, str] | None = None) -> str:
     return chosen
 
 
-def celery_selected(environ: dict[str, str] | None = None) -> bool:
-    return selected_executor(environ) == "celery"
-
 
 def broker_url(environ: dict[str, str] | None = None) -> str:
     url = (os.environ if environ is None else environ).get(BROKER_ENV, "")

@@ -122,11 +122,6 @@ class ReadMode:
     name: str = field(init=False, default="")
 
     @property
-    def windowed(self) -> bool:
-        """True when a run reads the partition window; False when it reads the whole collection."""
-        return True
-
-    @property
     def day_column(self) -> str | None:
         """The column whose UTC day places a row in a daily partition (None: no such column)."""
         return None

@@ -17,10 +17,6 @@ ALL = "whole list"
 class WholeList(ReadMode):
     name: str = field(init=False, default="full")
 
-    @property
-    def windowed(self) -> bool:
-        return False
-
     def plan(self, request: ReadRequest) -> "WholeListPlan":
         return WholeListPlan(request)
 

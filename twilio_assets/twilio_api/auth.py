@@ -55,13 +55,11 @@ class OAuthClientCredentials:
         self._token: str | None = None
         self._refresh_at = 0.0
         self.description = description
-        self.tokens_fetched = 0
 
     def header(self) -> str:
         with self._lock:
             if self._token is None or self._clock() >= self._refresh_at:
                 token, lifetime = self._fetch_token()
-                self.tokens_fetched += 1
                 # Refresh a little early (10% of the lifetime, at most a minute) so a token never
                 # expires between the check and Twilio reading it.
                 margin = min(60.0, lifetime * 0.1)

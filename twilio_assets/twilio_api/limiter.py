@@ -39,7 +39,6 @@ class InFlightLimit:
         self._successes = 0
         self._condition = threading.Condition()
         self.peak = 0  # the most requests this process had in flight at once
-        self.throttled_count = 0
 
     @property
     def limit(self) -> int:
@@ -75,7 +74,6 @@ class InFlightLimit:
     def throttled(self) -> None:
         """Twilio said 429: let out half as many requests at once (at least one)."""
         with self._condition:
-            self.throttled_count += 1
             self._successes = 0
             self._limit = max(1.0, self._limit / 2)
 
