@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .catalog import ALL_COLLECTIONS, BY_NAME, Collection
 from .warehouse.identifiers import InvalidIdentifier, validate_schema_name
@@ -104,129 +105,226 @@ class SyncSettings:
     source: str = "defaults"  # where the settings came from, for messages
 
 
-def _require(condition: bool, where: str, message: str) -> None:
+# --- the instances file, validated by pydantic models --------------------------------------------
+
+
+def _check(condition: bool, message: str) -> None:
     if not condition:
-        raise ConfigError(f"{where}: {message}")
+        raise ValueError(message)
 
 
-def _parse_date(value: Any, where: str) -> dt.date:
+def _whole_number(value: Any, low: int, high: int, message: str) -> int:
+    _check(isinstance(value, int) and not isinstance(value, bool) and low <= value <= high, f"{message}, got {value!r}")
+    return value
+
+
+class _InstanceSpec(BaseModel):
+    """One entry of `instances:`, exactly as the file may write it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    name: Any
+    schema_: Any = Field(default=None, alias="schema")
+    env_prefix: Any = None
+    lookback_days: Any = None
+    collections: Any = None
+    accounts: Any = "main"
+    exclude_properties: Any = None
+    hash_properties: Any = None
+    max_in_flight: Any = DEFAULT_MAX_IN_FLIGHT
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: Any) -> str:
+        _check(
+            isinstance(name, str) and bool(_NAME.fullmatch(name)),
+            f"name {name!r} must be 1-40 lower-case letters, digits or underscores, starting with a letter (e.g. prod)",
+        )
+        return name
+
+    @field_validator("env_prefix")
+    @classmethod
+    def _prefix(cls, prefix: Any) -> Any:
+        _check(
+            prefix is None or (isinstance(prefix, str) and bool(_PREFIX.fullmatch(prefix))),
+            f"env_prefix {prefix!r} must be upper-case letters, digits and underscores ending in _ (e.g. TWILIO_PROD_)",
+        )
+        return prefix
+
+    @field_validator("lookback_days")
+    @classmethod
+    def _lookback(cls, days: Any) -> Any:
+        return None if days is None else _whole_number(days, 0, 90, "lookback_days must be a whole number of days from 0 to 90")
+
+    @field_validator("max_in_flight")
+    @classmethod
+    def _in_flight(cls, budget: Any) -> int:
+        return _whole_number(budget, 1, 100, "max_in_flight must be a whole number of requests from 1 to 100")
+
+    @field_validator("collections")
+    @classmethod
+    def _collections(cls, names: Any) -> Any:
+        if names is None:
+            return None
+        _check(isinstance(names, list) and bool(names), "collections must be a non-empty list")
+        unknown = [c for c in names if c not in BY_NAME]
+        _check(not unknown, f"unknown collections {unknown}; known: {', '.join(BY_NAME)}")
+        return tuple(c.name for c in ALL_COLLECTIONS if c.name in names)
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, accounts: Any) -> str | tuple[str, ...]:
+        if isinstance(accounts, list):
+            bad = [a for a in accounts if not (isinstance(a, str) and ACCOUNT_SID.fullmatch(a))]
+            _check(bool(accounts) and not bad, f"accounts must be main, all, or a list of account SIDs (AC…); bad: {bad}")
+            return tuple(accounts)
+        _check(accounts in ("main", "all"), f"accounts must be main, all, or a list of account SIDs, got {accounts!r}")
+        return accounts
+
+    @field_validator("exclude_properties")
+    @classmethod
+    def _excluded(cls, value: Any) -> dict[str, tuple[str, ...]]:
+        return _property_map(value, "exclude_properties", hashable_only=False)
+
+    @field_validator("hash_properties")
+    @classmethod
+    def _hashed(cls, value: Any) -> dict[str, tuple[str, ...]]:
+        return _property_map(value, "hash_properties", hashable_only=True)
+
+    @model_validator(mode="after")
+    def _excluded_or_hashed(self) -> "_InstanceSpec":
+        overlap = {c: set(f) & set(self.hash_properties.get(c, ())) for c, f in self.exclude_properties.items()}
+        _check(not any(overlap.values()), f"a property cannot be both excluded and hashed: {overlap}")
+        return self
+
+    def to_instance(self, default_lookback: int) -> Instance:
+        schema = self.schema_ if self.schema_ is not None else f"twilio_{self.name}"
+        try:
+            validate_schema_name(schema)
+        except InvalidIdentifier as exc:
+            raise ValueError(f"({self.name}): {exc}") from None
+        _check(
+            schema not in DBT_SCHEMAS,
+            f"schema {schema!r} is where dbt writes its models ({', '.join(DBT_SCHEMAS)}); give the instance "
+            f"another schema, e.g. twilio_{self.name}",
+        )
+        return Instance(
+            name=self.name,
+            schema=schema,
+            env_prefix=self.env_prefix or f"TWILIO_{self.name.upper()}_",
+            lookback_days=default_lookback if self.lookback_days is None else self.lookback_days,
+            collection_names=self.collections or tuple(c.name for c in ALL_COLLECTIONS),
+            accounts=self.accounts,
+            privacy=Privacy(exclude=self.exclude_properties, hash=self.hash_properties),
+            max_in_flight=self.max_in_flight,
+        )
+
+
+class _SettingsSpec(BaseModel):
+    """The whole instances file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    start_date: Any = DEFAULT_START_DATE
+    lookback_days: Any = DEFAULT_LOOKBACK_DAYS
+    instances: Any = None
+
+    @field_validator("start_date")
+    @classmethod
+    def _start(cls, value: Any) -> dt.date:
+        return _parse_date(value)
+
+    @field_validator("lookback_days")
+    @classmethod
+    def _lookback(cls, days: Any) -> int:
+        return _whole_number(days, 0, 90, "lookback_days must be a whole number of days from 0 to 90")
+
+    @field_validator("instances")
+    @classmethod
+    def _instances(cls, instances: Any) -> list:
+        _check(isinstance(instances, list) and bool(instances), "`instances` must be a non-empty list")
+        return instances
+
+
+def _parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ConfigError(f"{where}: start_date must be a date like 2026-01-01, got {value!r}") from None
+        raise ValueError(f"start_date must be a date like 2026-01-01, got {value!r}") from None
 
 
-def _parse_instance(raw: Any, index: int, default_lookback: int, source: str) -> Instance:
-    where = f"{source}: instances[{index}]"
-    _require(isinstance(raw, dict), where, "each instance is a mapping with at least name and schema")
-    allowed = {
-        "name", "schema", "env_prefix", "lookback_days", "collections", "accounts", "exclude_properties",
-        "hash_properties", "max_in_flight",
-    }
-    unknown = set(raw) - allowed
-    _require(not unknown, where, f"unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(allowed))}")
-    name = raw.get("name")
-    _require(
-        isinstance(name, str) and bool(_NAME.fullmatch(name)),
-        where,
-        f"name {name!r} must be 1-40 lower-case letters, digits or underscores, starting with a letter (e.g. prod)",
-    )
-    schema = raw.get("schema", f"twilio_{name}")
-    try:
-        validate_schema_name(schema)
-    except InvalidIdentifier as exc:
-        raise ConfigError(f"{where} ({name}): {exc}") from None
-    _require(
-        schema not in DBT_SCHEMAS,
-        where,
-        f"schema {schema!r} is where dbt writes its models ({', '.join(DBT_SCHEMAS)}); give the instance "
-        f"another schema, e.g. twilio_{name}",
-    )
-    prefix = raw.get("env_prefix", f"TWILIO_{name.upper()}_")
-    _require(
-        isinstance(prefix, str) and bool(_PREFIX.fullmatch(prefix)),
-        where,
-        f"env_prefix {prefix!r} must be upper-case letters, digits and underscores ending in _ (e.g. TWILIO_PROD_)",
-    )
-    lookback = raw.get("lookback_days", default_lookback)
-    _require(
-        isinstance(lookback, int) and not isinstance(lookback, bool) and 0 <= lookback <= 90,
-        where,
-        f"lookback_days must be a whole number of days from 0 to 90, got {lookback!r}",
-    )
-    collections = raw.get("collections", [c.name for c in ALL_COLLECTIONS])
-    _require(isinstance(collections, list) and bool(collections), where, "collections must be a non-empty list")
-    unknown_collections = [c for c in collections if c not in BY_NAME]
-    _require(
-        not unknown_collections,
-        where,
-        f"unknown collections {unknown_collections}; known: {', '.join(BY_NAME)}",
-    )
-    ordered = tuple(c.name for c in ALL_COLLECTIONS if c.name in collections)
-    max_in_flight = raw.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT)
-    _require(
-        isinstance(max_in_flight, int) and not isinstance(max_in_flight, bool) and 1 <= max_in_flight <= 100,
-        where,
-        f"max_in_flight must be a whole number of requests from 1 to 100, got {max_in_flight!r}",
-    )
-    accounts = raw.get("accounts", "main")
-    if isinstance(accounts, list):
-        bad = [a for a in accounts if not (isinstance(a, str) and ACCOUNT_SID.fullmatch(a))]
-        _require(bool(accounts) and not bad, where, f"accounts must be main, all, or a list of account SIDs (AC…); bad: {bad}")
-        accounts = tuple(accounts)
-    else:
-        _require(accounts in ("main", "all"), where, f"accounts must be main, all, or a list of account SIDs, got {accounts!r}")
-    privacy = Privacy(
-        exclude=_property_map(raw.get("exclude_properties"), "exclude_properties", where, hashable_only=False),
-        hash=_property_map(raw.get("hash_properties"), "hash_properties", where, hashable_only=True),
-    )
-    overlap = {c: set(f) & set(privacy.hash.get(c, ())) for c, f in privacy.exclude.items()}
-    _require(not any(overlap.values()), where, f"a property cannot be both excluded and hashed: {overlap}")
-    return Instance(
-        name=name, schema=schema, env_prefix=prefix, lookback_days=lookback, collection_names=ordered,
-        accounts=accounts, privacy=privacy, max_in_flight=max_in_flight,
-    )
+def _explain(error: ValidationError, where: str, allowed: Any) -> ConfigError:
+    """One message naming the field, what is wrong and what is allowed."""
+    problems = []
+    unknown = [str(e["loc"][-1]) for e in error.errors() if e["type"] == "extra_forbidden"]
+    if unknown:
+        problems.append(f"unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    for detail in error.errors():
+        if detail["type"] == "extra_forbidden":
+            continue
+        field = ".".join(str(part) for part in detail["loc"]) or "the file"
+        if detail["type"] == "missing":
+            problems.append(f"{field} is required")
+        else:
+            message = str(detail["msg"]).removeprefix("Value error, ")
+            problems.append(message if message.startswith(field.split(".")[0]) else f"{field}: {message}")
+    return ConfigError(f"{where}: " + "; ".join(problems))
 
 
-def _property_map(value: Any, key: str, where: str, *, hashable_only: bool) -> dict[str, tuple[str, ...]]:
+def _property_map(value: Any, key: str, *, hashable_only: bool) -> dict[str, tuple[str, ...]]:
     """Validate `{collection: [property, ...]}`; primary keys can be neither excluded nor hashed."""
     if value is None:
         return {}
-    _require(isinstance(value, dict), where, f"{key} maps collection names to lists of properties")
+    _check(isinstance(value, dict), f"{key} maps collection names to lists of properties")
     result = {}
     for collection_name, properties in value.items():
-        _require(collection_name in BY_NAME, where, f"{key}: unknown collection {collection_name!r}")
+        _check(collection_name in BY_NAME, f"{key}: unknown collection {collection_name!r}")
         collection = BY_NAME[collection_name]
-        _require(
+        _check(
             isinstance(properties, list) and all(isinstance(p, str) and p for p in properties),
-            where, f"{key}.{collection_name} must be a list of property names",
+            f"{key}.{collection_name} must be a list of property names",
         )
         keys = {collection.column(collection.primary_key).path[0], "account_sid"}
-        _require(not keys & set(properties), where, f"{key}.{collection_name}: {sorted(keys)} identify records and must be kept")
+        _check(not keys & set(properties), f"{key}.{collection_name}: {sorted(keys)} identify records and must be kept")
         if hashable_only:
             typed = {c.path[0]: c for c in collection.columns if len(c.path) == 1}
             wrong = [p for p in properties if p in typed and typed[p].kind.pg_type != "text"]
-            _require(not wrong, where, f"{key}.{collection_name}: only text properties can be hashed, not {wrong}")
+            _check(not wrong, f"{key}.{collection_name}: only text properties can be hashed, not {wrong}")
         result[collection_name] = tuple(properties)
     return result
 
 
+def parse_instance(raw: Any, where: str, default_lookback: int = DEFAULT_LOOKBACK_DAYS) -> Instance:
+    """One instance from its mapping (an instances-file entry); ConfigError names what is wrong."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: each instance is a mapping with at least a name (and usually a schema)")
+    try:
+        spec = _InstanceSpec.model_validate(raw)
+        return spec.to_instance(default_lookback)
+    except ValidationError as exc:
+        raise _explain(exc, where, [f.alias or n for n, f in _InstanceSpec.model_fields.items()]) from None
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
 def parse_settings(document: Any, source: str) -> SyncSettings:
-    _require(isinstance(document, dict), source, "the file must be a YAML mapping with an `instances` list")
-    unknown = set(document) - {"start_date", "lookback_days", "instances"}
-    _require(not unknown, source, f"unknown keys {sorted(unknown)}; allowed: start_date, lookback_days, instances")
-    start_date = _parse_date(document.get("start_date", DEFAULT_START_DATE), source)
-    lookback = document.get("lookback_days", DEFAULT_LOOKBACK_DAYS)
-    raw_instances = document.get("instances")
-    _require(isinstance(raw_instances, list) and bool(raw_instances), source, "`instances` must be a non-empty list")
-    instances = tuple(_parse_instance(raw, i, lookback, source) for i, raw in enumerate(raw_instances))
+    if not isinstance(document, dict):
+        raise ConfigError(f"{source}: the file must be a YAML mapping with an `instances` list")
+    try:
+        spec = _SettingsSpec.model_validate(document)
+    except ValidationError as exc:
+        raise _explain(exc, source, _SettingsSpec.model_fields) from None
+    instances = tuple(
+        parse_instance(raw, f"{source}: instances[{i}]", spec.lookback_days) for i, raw in enumerate(spec.instances)
+    )
     for attribute in ("name", "schema", "env_prefix"):
         values = [getattr(instance, attribute) for instance in instances]
         duplicates = sorted({v for v in values if values.count(v) > 1})
-        _require(not duplicates, source, f"two instances share the {attribute} {duplicates}; each needs its own")
-    return SyncSettings(instances=instances, start_date=start_date, source=source)
+        if duplicates:
+            raise ConfigError(f"{source}: two instances share the {attribute} {duplicates}; each needs its own")
+    return SyncSettings(instances=instances, start_date=spec.start_date, source=source)
 
 
 def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None) -> SyncSettings:
@@ -248,7 +346,14 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
     if override:
         settings = SyncSettings(
             instances=settings.instances,
-            start_date=_parse_date(override, "TWILIO_START_DATE"),
+            start_date=_start_date_override(override),
             source=settings.source,
         )
     return settings
+
+
+def _start_date_override(value: str) -> dt.date:
+    try:
+        return _parse_date(value)
+    except ValueError as exc:
+        raise ConfigError(f"TWILIO_START_DATE: {exc}") from None

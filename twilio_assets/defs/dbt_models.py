@@ -110,7 +110,9 @@ def _manifest_database(manifest_path: Path) -> str | None:
 def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str | None = None) -> dg.Definitions:
     """The dbt assets (and their checks) plus the `dbt` resource. Needs a prepared manifest."""
     if project is None:
-        from ..dbt.project import dbt_project as project
+        from ..dbt.project import dbt_project
+
+        project = dbt_project
     if not project.manifest_path.exists():
         raise FileNotFoundError(
             f"dbt manifest not found at {project.manifest_path}. Fix: from the repository root run "

@@ -39,5 +39,6 @@ def steps_per_process(instance: dg.DagsterInstance, run_id: str) -> Counter:
     """How many steps each process ran (each Celery worker is its own process)."""
     counts: Counter = Counter()
     for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START):
-        counts[entry.dagster_event.pid] += 1
+        if entry.dagster_event is not None:
+            counts[entry.dagster_event.pid] += 1
     return counts

@@ -105,7 +105,7 @@ class ReadPlan:
     def parts(self) -> Sequence[Part]:
         raise NotImplementedError
 
-    def skip_on_error(self, listing: Listing, error: Exception) -> bool:
+    def skip_on_error(self, listing: Listing, error: BaseException) -> bool:
         """True when the failed listing is recorded as unreadable instead of failing the sync."""
         code = getattr(error, "code", None)
         if code in RETENTION_ERROR_CODES:

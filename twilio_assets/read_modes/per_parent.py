@@ -84,7 +84,7 @@ class PerParentPlan(ReadPlan):
                 children.append(Listing(url, dict(self.request.params), CHILDREN, context=str(sid)))
         return Accepted([], more=tuple(children))
 
-    def skip_on_error(self, listing: Listing, error: Exception) -> bool:
+    def skip_on_error(self, listing: Listing, error: BaseException) -> bool:
         skipped = super().skip_on_error(listing, error)
         if skipped and listing.context != PARENT:
             # A parent whose children could not be read is outside the scope: its stored children stay.

@@ -82,7 +82,7 @@ class SentOrPendingPlan(ReadPlan):
     def accept(self, listing: Listing, records: list[dict[str, Any]]) -> Accepted:
         if listing.label != PENDING:
             return Accepted(records)
-        pending = []
+        pending: list[dict[str, Any]] = []
         for record in records:
             if not isinstance(record, dict):
                 pending.append(record)  # malformed: the loader names it
@@ -104,7 +104,7 @@ class SentOrPendingPlan(ReadPlan):
         for key in unseen_live_keys(self._pending_predicate()):
             yield Listing(f"{base}/{key}.json", {}, REFETCHED, single=True)
 
-    def skip_on_error(self, listing: Listing, error: Exception) -> bool:
+    def skip_on_error(self, listing: Listing, error: BaseException) -> bool:
         if listing.single and getattr(error, "status", None) == 404:
             return True  # deleted in Twilio: it stays unseen, so it is marked deleted
         return super().skip_on_error(listing, error)

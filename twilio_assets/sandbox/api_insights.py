@@ -90,7 +90,7 @@ def conference_participants(app, req, principal, conference_sid: str) -> dict:
             if conference is not None:
                 owner = sid
                 break
-    if owner is None:
+    if owner is None or conference is None:
         raise not_found(req.path)
     if not world.insights_enabled(owner):
         raise _disabled()

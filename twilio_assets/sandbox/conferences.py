@@ -245,7 +245,7 @@ def plan_conference(
     if reason == "last-participant-left":
         leaves = [max(joins[j] + 30 * US, start + int(length * d.between(0.4, 1.0))) for j in range(m)]
         end = max(leaves)
-        ending = leaves.index(end)
+        ending: int | None = leaves.index(end)
     else:
         end = start + length
         leaves = [end] * m

@@ -11,7 +11,7 @@ import hashlib
 import os
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import Sequence
+from typing import Any, Sequence
 
 from .timefmt import parse_iso
 
@@ -188,7 +188,7 @@ class SandboxConfig:
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace, environ: dict | None = None) -> "SandboxConfig":
         env = os.environ if environ is None else environ
-        values = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name == "insights_disabled":
                 raw = ns.insights_disabled or ""

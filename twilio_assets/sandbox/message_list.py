@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 from itertools import chain
 from operator import itemgetter
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from .messages import REGULAR, SCHEDULED, Message
 from .scheduled import MAX_DELAY
@@ -93,14 +93,14 @@ class MessageListing:
         last = min(dord_of(self.now), dord_of(self.limit))
         return range(first, last + 1)
 
-    def _regular_desc(self, below: Key | None) -> Iterator[tuple[Key, Message]]:
+    def _regular_desc(self, below: Key | None) -> Iterator[tuple[Key, Any]]:
         start = None if below is None or below[0] == PENDING else self._regular_below(below)
         series = self.world.message_series
         for (dord, i, _), msg in walk_desc(series, self.account_sid, reversed(self._dords()), self.limit, self.lo,
                                            start):
             yield (SENT, msg.created, REGULAR, dord, i), msg
 
-    def _regular_asc(self, above: Key | None) -> Iterator[tuple[Key, Message]]:
+    def _regular_asc(self, above: Key | None) -> Iterator[tuple[Key, Any]]:
         if above is not None and above[0] == PENDING:
             return
         start = None if above is None else self._regular_above(above)

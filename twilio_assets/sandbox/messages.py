@@ -82,7 +82,7 @@ class Message:
 
     def render(self, now: int) -> dict:
         base = f"{API}/{self.account_sid}/Messages/{self.sid}"
-        has_error = self.error is not None and now >= self.error_at
+        error = self.error if self.error is not None and self.error_at is not None and now >= self.error_at else None
         return {
             "body": self.body,
             "num_segments": str(self.num_segments),
@@ -91,7 +91,7 @@ class Message:
             "to": self.to,
             "date_updated": rfc2822(self.updated(now)),
             "price": self.price if self.price_at is not None and now >= self.price_at else None,
-            "error_message": self.error[1] if has_error else None,
+            "error_message": error[1] if error else None,
             "uri": f"{base}.json",
             "account_sid": self.account_sid,
             "num_media": str(self.num_media),
@@ -100,7 +100,7 @@ class Message:
             "sid": self.sid,
             "date_sent": rfc2822(self.date_sent(now)),
             "date_created": rfc2822(self.created),
-            "error_code": self.error[0] if has_error else None,
+            "error_code": error[0] if error else None,
             "price_unit": "USD",
             "api_version": "2010-04-01",
             "subresource_uris": {"media": f"{base}/Media.json", "feedback": f"{base}/Feedback.json"},
@@ -161,8 +161,12 @@ class MessagePlan:
         direction = d.weighted((("outbound-api", 0.6), ("inbound", 0.35), ("outbound-reply", 0.05)))
         ours = d.choice(acct.traffic_numbers).phone_number
         customer = customer_number(seed, account_sid, d.randint(0, 499))
+        price: str | None
         body, segments, price = compose(d, mms, direction == "inbound")
-        error = error_at = None
+        error: tuple[int, str] | None = None
+        error_at: int | None = None
+        price_at: int | None
+        steps: tuple[tuple[int, str], ...]
         if direction == "inbound":
             steps = ((created, "receiving"), (created + int(d.between(0.1, 1) * US), "received"))
             price_at = created + int(d.between(1, 10) * US)

@@ -87,7 +87,7 @@ class PageLinks:
 def links(codec: TokenCodec, filters: list[tuple[str, str]], size: int, page_no: int,
           token: str | None, page: Page) -> PageLinks:
     nxt = prev = None
-    if page.has_next:
+    if page.has_next and page.last_key is not None:
         nxt = _query(filters, size, page_no + 1, codec.encode("A", page.last_key))
     if page_no > 0:
         back = codec.encode("B", page.first_key) if page.first_key is not None else None

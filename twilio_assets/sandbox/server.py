@@ -85,7 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
         parts = urlsplit(self.path)
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+        bound_host, bound_port = self.server.server_address[:2]
+        host = self.headers.get("Host") or f"{bound_host!s}:{bound_port}"
         req = Request(
             method=self.command, path=parts.path,
             query=parse_qsl(parts.query, keep_blank_values=True),
@@ -151,14 +152,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.mark_reset(self.connection)
 
     def _send(self, resp: Response, truncate: bool = False) -> None:
-        payload = json.dumps(resp.body, separators=(",", ":")).encode()
+        headers = dict(resp.headers)
+        if isinstance(resp.body, str):  # a page (the OAuth consent page), with its own Content-Type
+            payload = resp.body.encode()
+            content_type = headers.pop("Content-Type", "text/html; charset=utf-8")
+        else:
+            payload = json.dumps(resp.body, separators=(",", ":")).encode()
+            content_type = "application/json; charset=utf-8"
         try:
             self.send_response(resp.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             # On truncation this still announces the full length: the client sees a short body.
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("Twilio-Request-Id", self.server.request_id())
-            for name, value in resp.headers.items():
+            for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
             if truncate:

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from .callslots import CallPlan
 from .config import SandboxConfig
@@ -36,7 +36,7 @@ class Stamped:
     """An item placed in a series by a time other than its own `created`."""
 
     created: int
-    fact: object
+    fact: Any
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,19 @@ class Options:
 
 @dataclass(frozen=True)
 class CollectionDef:
-    series: object | None                      # a SlotSeries, or None for a short list
-    items: Callable[[str], list] | None         # the short list, per account
-    visible: Callable[[object, int, Options], bool]
-    render: Callable[[object, int, Options], dict]
+    # Facts are of each collection's own type (a CallLeg, a Message, ...): Any here.
+    series: Any                                 # a SlotSeries, or None for a short list
+    items: Callable[[str], list]                # the short list, per account (unused with a series)
+    visible: Callable[[Any, int, Options], bool]
+    render: Callable[[Any, int, Options], dict]
 
 
 def _always(fact, now, opts) -> bool:
     return True
+
+
+def _no_items(account_sid: str) -> list:
+    return []  # collections with a series list nothing else
 
 
 class Listing:
@@ -280,8 +285,8 @@ class World:
                 for k in range(self.calls.conference_count(account_sid, dord)):
                     self._conference_days[(account_sid, self.calls.conference(account_sid, dord, k).sid)] = dord
             self._conferences_scanned[account_sid] = max(scanned, last)
-            dord = self._conference_days.get((account_sid, conference_sid))
-        return dord if dord is not None and dord <= last else None
+            found = self._conference_days.get((account_sid, conference_sid))
+        return found if found is not None and found <= last else None
 
     # --- internals -------------------------------------------------------------------
 
@@ -343,24 +348,24 @@ class World:
                     and p.visible_from <= now < p.leave)
 
         return {
-            "calls": CollectionDef(call_series, None, _always, lambda f, now, o: f.render(now)),
-            "conferences": CollectionDef(conference_series, None, _always, lambda f, now, o: f.render(now)),
-            "live_participants": CollectionDef(live_series, None, live, lambda f, now, o: f.render_live(now)),
+            "calls": CollectionDef(call_series, _no_items, _always, lambda f, now, o: f.render(now)),
+            "conferences": CollectionDef(conference_series, _no_items, _always, lambda f, now, o: f.render(now)),
+            "live_participants": CollectionDef(live_series, _no_items, live, lambda f, now, o: f.render_live(now)),
             "recordings": CollectionDef(
-                recording_series, None,
+                recording_series, _no_items,
                 lambda f, now, o: o.include_deleted or f.deleted_at is None or now < f.deleted_at,
                 lambda f, now, o: f.render(now)),
-            "transcriptions": CollectionDef(transcription_series, None, _always, lambda f, now, o: f.render(now)),
+            "transcriptions": CollectionDef(transcription_series, _no_items, _always, lambda f, now, o: f.render(now)),
             "addresses": CollectionDef(None, lambda a: self.by_sid[a].addresses, _always,
                                        lambda f, now, o: f.render()),
             "incoming_phone_numbers": CollectionDef(None, lambda a: self.by_sid[a].numbers, _always,
                                                     lambda f, now, o: f.render()),
-            "call_summaries": CollectionDef(call_series, None, lambda f, now, o: summary_visible(f, now),
+            "call_summaries": CollectionDef(call_series, _no_items, lambda f, now, o: summary_visible(f, now),
                                             lambda f, now, o: render_summary(f, now, o.base_url)),
-            "insights_conferences": CollectionDef(conference_series, None, _always,
+            "insights_conferences": CollectionDef(conference_series, _no_items, _always,
                                                   lambda f, now, o: f.render_insights(now, o.base_url)),
             "conference_participants": CollectionDef(
-                historic_series, None, lambda f, now, o: in_conference(f, o),
+                historic_series, _no_items, lambda f, now, o: in_conference(f, o),
                 lambda f, now, o: f.render_insights(now, o.base_url)),
         }
 

@@ -149,7 +149,7 @@ def sync_collection(
     requests_before, retries_before = client.stats.requests, client.stats.retries
     progress = _Progress(log, f"{collection.name} {window}", progress_every_seconds)
     session = WarehouseSession(connect, attempts=warehouse_attempts, log=log)
-    scopes: Sequence[str | None] = accounts if collection.per_account else [None]
+    scopes: Sequence[str | None] = list(accounts) if collection.per_account else [None]
     try:
         session.run(lambda connection: ensure_schema(connection, schema), f"creating schema {schema}")
         for account in scopes:

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ..catalog import Collection, MalformedValue
 
@@ -63,9 +63,10 @@ class Redaction:
         if not isinstance(record, dict) or not (self.exclude or self.hashed):
             return record
         cleaned = {k: v for k, v in record.items() if k not in self.exclude}
+        key = cast(bytes, self.key)  # set whenever properties are hashed (see __post_init__)
         for name in self.hashed:
             value = cleaned.get(name)
             if value not in (None, ""):
                 text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-                cleaned[name] = "hmac-sha256:" + hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()
+                cleaned[name] = "hmac-sha256:" + hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
         return cleaned

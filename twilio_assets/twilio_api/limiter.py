@@ -57,7 +57,7 @@ class InFlightLimit:
                 shared_slot = self._shared.acquire()
             yield
         finally:
-            if shared_slot is not None:
+            if self._shared is not None and shared_slot is not None:
                 self._shared.release(shared_slot)
             with self._condition:
                 self._in_flight -= 1

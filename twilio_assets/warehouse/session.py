@@ -8,6 +8,7 @@ re-reads its window from Twilio: every load is idempotent). Errors that are not 
 
 from __future__ import annotations
 
+import time
 from typing import Callable, TypeVar
 
 import psycopg2
@@ -54,7 +55,7 @@ class WarehouseSession:
             wait=tenacity.wait_exponential(multiplier=0.5, max=self._max_wait),
             before_sleep=lambda state: self._lost(state, what),
             reraise=True,
-            **({"sleep": self._sleep} if self._sleep else {}),
+            sleep=self._sleep or time.sleep,
         )
         try:
             return retrying(lambda: work(self.connection()))
