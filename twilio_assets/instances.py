@@ -69,6 +69,11 @@ class Privacy:
     def for_collection(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return self.exclude.get(name, ()), self.hash.get(name, ())
 
+    @property
+    def needs_hash_key(self) -> bool:
+        """True when some property is hashed, so the instance needs its <prefix>HASH_KEY secret."""
+        return any(self.hash.values())
+
 
 @dataclass(frozen=True)
 class Instance:

@@ -84,7 +84,7 @@ def test_docs_url_form(monkeypatch):
 
 def test_missing_manifest_says_how_to_prepare_it(tmp_path):
     (tmp_path / "dbt_project.yml").write_text("name: twilio_assets\n")
-    with pytest.raises(FileNotFoundError, match="dbt parse"):
+    with pytest.raises(FileNotFoundError, match="twilio_assets.dbt.prepare"):
         build_dbt_definitions(DbtProject(project_dir=tmp_path))
 
 
