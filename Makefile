@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: install prepare demo dev test docs psql pg-start pg-stop sandbox celery-demo clean
+.PHONY: install prepare demo dev lint test schema docs psql pg-start pg-stop sandbox celery-demo clean
 
 # The virtualenv, rebuilt whenever pyproject.toml changes (exact pins live there).
 $(VENV)/.installed: pyproject.toml
@@ -28,8 +28,14 @@ demo: install
 dev: install
 	$(BIN)/python -m twilio_assets.localdev.dev
 
-## test: the whole test suite (starts its own PostgreSQL and sandbox)
-test: prepare
+## lint: ruff (lint and format) and mypy, all clean
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## test: lint, then the whole test suite (starts its own PostgreSQL and sandbox)
+test: prepare lint
 	$(BIN)/python -m pytest
 
 ## docs: build the dbt docs site (with the warehouse's catalog when it is reachable) and serve it on :8580
@@ -54,6 +60,10 @@ pg-stop: install
 ## celery-demo: the sync job's steps on Celery workers with a local Redis broker (needs: apt-get install redis-server)
 celery-demo: prepare
 	$(BIN)/python -m twilio_assets.localdev.celery_demo --workers 1 2
+
+## schema: regenerate the visual schema (docs/twilio_schema.svg and .pdf) from the catalogue and the dbt relationships
+schema: install
+	$(BIN)/python -m twilio_assets.schema_diagram
 
 ## sandbox: the Twilio sandbox alone, in the foreground (flags: make sandbox ARGS="--help")
 sandbox: install

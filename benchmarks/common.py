@@ -7,8 +7,8 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import requests
 
@@ -23,7 +23,9 @@ def sandbox_process(*flags: str) -> Iterator[tuple[str, dict[str, str]]]:
     port = free_port()
     args = [sys.executable, "-m", "twilio_assets.sandbox", "--port", str(port), *flags]
     env_lines = subprocess.run([*args, "--print-env"], capture_output=True, text=True, check=True).stdout
-    env = dict(line.removeprefix("export ").split("=", 1) for line in env_lines.splitlines() if line.startswith("export "))
+    env = dict(
+        line.removeprefix("export ").split("=", 1) for line in env_lines.splitlines() if line.startswith("export ")
+    )
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

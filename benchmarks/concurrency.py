@@ -20,9 +20,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from common import client_for, sandbox_process, use_warehouse
 from psycopg2 import sql
 
-from common import client_for, sandbox_process, use_warehouse
 from twilio_assets.catalog import BY_NAME
 from twilio_assets.sync import Window, sync_collection
 from twilio_assets.twilio_api import InFlightLimit
@@ -44,8 +44,14 @@ def backfill(base: str, env: dict[str, str], budget: int, days: int) -> tuple[fl
         client = client_for(base, env, InFlightLimit(budget, slots))
         try:
             result = sync_collection(
-                client=client, connect=connect, schema=schema, collection=BY_NAME[name], window=window,
-                accounts=[account], main_account_sid=account, run_id="bench",
+                client=client,
+                connect=connect,
+                schema=schema,
+                collection=BY_NAME[name],
+                window=window,
+                accounts=[account],
+                main_account_sid=account,
+                run_id="bench",
             )
             return result.requests
         finally:
@@ -70,13 +76,30 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     args = parser.parse_args()
     where = use_warehouse()
-    flags = ["--now", NOW, "--days", str(args.days), "--subaccounts", "0", "--calls-per-day", "6",
-             "--messages-per-day", "30", "--conferences-per-day", "3", "--latency-ms", str(args.latency_ms),
-             "--concurrency-limit", str(args.budget)]
+    flags = [
+        "--now",
+        NOW,
+        "--days",
+        str(args.days),
+        "--subaccounts",
+        "0",
+        "--calls-per-day",
+        "6",
+        "--messages-per-day",
+        "30",
+        "--conferences-per-day",
+        "3",
+        "--latency-ms",
+        str(args.latency_ms),
+        "--concurrency-limit",
+        str(args.budget),
+    ]
     with sandbox_process(*flags) as (base, env):
         account = env["TWILIO_ACCOUNT_SID"]
-        print(f"{args.days}-day backfill of {', '.join(STEPS)} at once; sandbox latency {args.latency_ms} ms, "
-              f"429 above {args.budget} in flight; PostgreSQL at {where}")
+        print(
+            f"{args.days}-day backfill of {', '.join(STEPS)} at once; sandbox latency {args.latency_ms} ms, "
+            f"429 above {args.budget} in flight; PostgreSQL at {where}"
+        )
         walls = {}
         for budget in (1, args.budget):
             requests.post(f"{base}/__sandbox__/faults", json={"reset_counters": True}, timeout=5).raise_for_status()
@@ -85,10 +108,14 @@ def main() -> None:
             peak = info.get("peak_inflight", {}).get(account, 0)
             over = info.get("faults_served", {}).get("concurrency", 0)
             walls[budget] = seconds
-            print(f"  budget {budget:>2}: {count:>5,} requests in {seconds:6.1f} s; peak in flight {peak}, "
-                  f"429s for exceeding the limit: {over}")
+            print(
+                f"  budget {budget:>2}: {count:>5,} requests in {seconds:6.1f} s; peak in flight {peak}, "
+                f"429s for exceeding the limit: {over}"
+            )
         ideal = walls[1] / args.budget
-        print(f"  sequential ÷ budget = {ideal:.1f} s; wall time with the budget is {walls[args.budget] / ideal:4.2f}× that")
+        print(
+            f"  sequential ÷ budget = {ideal:.1f} s; wall time with the budget is {walls[args.budget] / ideal:4.2f}× that"
+        )
 
 
 if __name__ == "__main__":

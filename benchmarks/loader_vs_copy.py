@@ -26,9 +26,9 @@ import tempfile
 import time
 import uuid
 
+from common import client_for, peak_rss_mib, sandbox_process, use_warehouse
 from psycopg2 import sql
 
-from common import client_for, peak_rss_mib, sandbox_process, use_warehouse
 from twilio_assets.catalog import BY_NAME
 from twilio_assets.twilio_api.client import parse_json
 from twilio_assets.warehouse import Merger, connect, ensure_schema, ensure_table, table_for
@@ -38,8 +38,18 @@ MESSAGES = BY_NAME["messages"]
 
 
 def save_pages(messages_per_day: int, path: str) -> int:
-    flags = ["--now", NOW, "--days", "1", "--messages-per-day", str(messages_per_day), "--subaccounts", "0",
-             "--scheduled-per-day", "0"]
+    flags = [
+        "--now",
+        NOW,
+        "--days",
+        "1",
+        "--messages-per-day",
+        str(messages_per_day),
+        "--subaccounts",
+        "0",
+        "--scheduled-per-day",
+        "0",
+    ]
     records = 0
     with sandbox_process(*flags) as (base, env), open(path, "w") as out:
         client = client_for(base, env)
@@ -52,8 +62,7 @@ def save_pages(messages_per_day: int, path: str) -> int:
 
 def pages(path: str):
     with open(path) as source:
-        for line in source:
-            yield line
+        yield from source
 
 
 def load_with_engine(path: str, schema: str) -> tuple[int, float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 
@@ -24,8 +24,9 @@ def main() -> None:
     args = parser.parse_args()
 
     day = "2025-03-10"
-    config = SandboxConfig(now=datetime(2025, 3, 10, 23, 59, 59, tzinfo=timezone.utc), days=1, subaccounts=0,
-                           messages_per_day=args.messages_per_day)
+    config = SandboxConfig(
+        now=datetime(2025, 3, 10, 23, 59, 59, tzinfo=UTC), days=1, subaccounts=0, messages_per_day=args.messages_per_day
+    )
     with SandboxServer(config) as server:
         account = config.main_account_sid
         print(f"day {day}: {server.world.count(account, 'messages'):,} messages listed (after deletions)")

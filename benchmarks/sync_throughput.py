@@ -15,6 +15,7 @@ import datetime as dt
 import time
 
 from common import client_for, peak_rss_mib, sandbox_process, use_warehouse
+
 from twilio_assets.catalog import BY_NAME
 from twilio_assets.sync import Window, sync_collection
 from twilio_assets.warehouse import connect
@@ -23,17 +24,32 @@ NOW = "2026-03-10T23:59:00Z"
 
 
 def run(messages_per_day: int, schema: str) -> None:
-    flags = ["--now", NOW, "--days", "1", "--messages-per-day", str(messages_per_day), "--subaccounts", "0",
-             "--scheduled-per-day", "0"]
+    flags = [
+        "--now",
+        NOW,
+        "--days",
+        "1",
+        "--messages-per-day",
+        str(messages_per_day),
+        "--subaccounts",
+        "0",
+        "--scheduled-per-day",
+        "0",
+    ]
     with sandbox_process(*flags) as (base, env):
         client = client_for(base, env)
         day = dt.date.fromisoformat(NOW[:10])
         for label in ("first sync", "re-sync"):
             started = time.monotonic()
             result = sync_collection(
-                client=client, connect=connect, schema=schema, collection=BY_NAME["messages"],
-                window=Window.for_days(day, day), accounts=[env["TWILIO_ACCOUNT_SID"]],
-                main_account_sid=env["TWILIO_ACCOUNT_SID"], run_id="benchmark",
+                client=client,
+                connect=connect,
+                schema=schema,
+                collection=BY_NAME["messages"],
+                window=Window.for_days(day, day),
+                accounts=[env["TWILIO_ACCOUNT_SID"]],
+                main_account_sid=env["TWILIO_ACCOUNT_SID"],
+                run_id="benchmark",
             )
             seconds = time.monotonic() - started
             print(

@@ -18,9 +18,9 @@ import statistics
 import time
 import uuid
 
+from common import client_for, sandbox_process, use_warehouse
 from psycopg2 import sql
 
-from common import client_for, sandbox_process, use_warehouse
 from twilio_assets.catalog import BY_NAME
 from twilio_assets.sync import Window, sync_collection
 from twilio_assets.warehouse import connect
@@ -58,7 +58,7 @@ def pad_history(schema: str, days: int) -> int:
         )
         padded = cursor.rowcount
         # Unsent messages are not history: they stay where the pending block is.
-    # Keep the running totals honest about the padding (a sync keeps them after this).
+        # Keep the running totals honest about the padding (a sync keeps them after this).
         cursor.execute(
             sql.SQL("update {}._twilio_table_stats set live = live + %s where table_name = 'messages'").format(
                 sql.Identifier(schema)
@@ -90,15 +90,23 @@ def main() -> None:
 
         def tick(schema: str):
             return sync_collection(
-                client=client, connect=connect, schema=schema, collection=MESSAGES, window=window,
-                accounts=[account], main_account_sid=account, run_id="tick",
+                client=client,
+                connect=connect,
+                schema=schema,
+                collection=MESSAGES,
+                window=window,
+                accounts=[account],
+                main_account_sid=account,
+                run_id="tick",
             )
 
         for schema in schemas.values():
             tick(schema)
         padded = pad_history(schemas[f"{args.history_days + 1} days"], args.history_days)
-        print(f"tick of one day of messages ({args.messages:,}/day), PostgreSQL at {where}; "
-              f"history padded with {padded:,} rows")
+        print(
+            f"tick of one day of messages ({args.messages:,}/day), PostgreSQL at {where}; "
+            f"history padded with {padded:,} rows"
+        )
         timings: dict[str, list[float]] = {label: [] for label in schemas}
         totals: dict[str, int] = {}
         for _ in range(args.ticks):
@@ -109,8 +117,10 @@ def main() -> None:
                 totals[label] = result.live_rows
                 assert not result.mismatched_parts, result.parts
         for label, values in timings.items():
-            print(f"  history {label:>10}: median tick {statistics.median(values):6.3f} s over {len(values)} ticks "
-                  f"({totals[label]:,} rows in the table)")
+            print(
+                f"  history {label:>10}: median tick {statistics.median(values):6.3f} s over {len(values)} ticks "
+                f"({totals[label]:,} rows in the table)"
+            )
         short, long = (statistics.median(v) for v in timings.values())
         print(f"  ratio long/short history: {long / short:4.2f}")
         connection = connect()

@@ -7,8 +7,9 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import psycopg2
 import pytest
@@ -18,7 +19,7 @@ from twilio_assets.localdev.stack import PG_VARIABLES, twilio_env, user_gave_war
 from twilio_assets.sandbox.config import SandboxConfig
 from twilio_assets.sandbox.server import SandboxServer
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # A fixed clock: the sandbox's state, and so every expected value, is the same on every run.
 TEST_NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -112,11 +113,17 @@ def run_sync(
     """Load the definitions under `env` and run the sync job over [first, last] as one single-run backfill."""
     import dagster as dg
 
-    from twilio_assets.defs.automation import RANGE_END_TAG, RANGE_START_TAG, SYNC_JOB
     from twilio_assets.definitions import defs as load_definitions
+    from twilio_assets.defs.automation import RANGE_END_TAG, RANGE_START_TAG, SYNC_JOB
 
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("TWILIO_INSTANCES_FILE", "TWILIO_API_KEY_SID", "TWILIO_API_KEY_SECRET", "TWILIO_OAUTH_CLIENT_ID", "TWILIO_OAUTH_CLIENT_SECRET"):
+        for name in (
+            "TWILIO_INSTANCES_FILE",
+            "TWILIO_API_KEY_SID",
+            "TWILIO_API_KEY_SECRET",
+            "TWILIO_OAUTH_CLIENT_ID",
+            "TWILIO_OAUTH_CLIENT_SECRET",
+        ):
             patch.delenv(name, raising=False)
         for name, value in env.items():
             patch.setenv(name, value)
@@ -124,7 +131,10 @@ def run_sync(
         job = definitions.resolve_job_def(SYNC_JOB)
         selection = None
         if raw_only:
-            selection = [key for key in definitions.resolve_asset_graph().get_all_asset_keys() if key.path[-1] in _RAW_NAMES]
+            selection = [
+                key for key in definitions.resolve_asset_graph().get_all_asset_keys() if key.path[-1] in _RAW_NAMES
+            ]
+
         def execute(target):
             return job.execute_in_process(
                 instance=target,

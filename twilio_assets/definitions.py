@@ -17,20 +17,21 @@ warnings.filterwarnings("ignore", message=r".*`backfill_policy`.*", category=dg.
 @dg.definitions
 def defs() -> dg.Definitions:
     # Imported here so that importing the package stays cheap (the sandbox and tests need no Dagster).
+    # The instances: the instances file's and those declared as components (twilio_assets/defs_components/).
+    from .components import load_settings_with_components
     from .defs.automation import sync_job, sync_schedule
     from .defs.dbt_models import build_dbt_definitions
     from .defs.raw_assets import build_raw_asset_checks, build_raw_assets, raw_asset_key
     from .defs.resources import resources_for
-    from .instances import load_settings
 
-    settings = load_settings()
+    settings = load_settings_with_components()
     raw_assets = build_raw_assets(settings)
     raw_keys = {
         instance.name: [raw_asset_key(instance, collection) for collection in instance.collections]
         for instance in settings.instances
     }
     dbt = build_dbt_definitions()
-    dbt_assets = list(dbt.assets or [])
+    dbt_assets = [assets_def for assets_def in dbt.assets or [] if isinstance(assets_def, dg.AssetsDefinition)]
     model_keys = [key for assets_def in dbt_assets for key in assets_def.keys]
     job = sync_job(dg.AssetSelection.assets(*raw_assets, *dbt_assets))
     sync = dg.Definitions(

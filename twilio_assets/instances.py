@@ -41,6 +41,7 @@ CREDENTIAL_SUFFIXES = (
     "API_KEY_SECRET",
     "OAUTH_CLIENT_ID",
     "OAUTH_CLIENT_SECRET",
+    "OAUTH_REFRESH_TOKEN",
 )
 CONNECTION_SUFFIXES = ("BASE_URL", "REGION", "EDGE")
 # The secret key for hashed properties (see hash_properties).
@@ -93,7 +94,12 @@ class Instance:
 
     @property
     def group_name(self) -> str:
+        """The prefix of this instance's raw asset groups, one group per product: `raw_twilio__voice`, ..."""
         return f"raw_{self.name}"
+
+    def group_for(self, collection: Collection) -> str:
+        # 36 collections in one group make an unreadable graph; a group per product reads like a menu.
+        return f"{self.group_name}__{collection.product}"
 
     @property
     def resource_key(self) -> str:
@@ -159,7 +165,11 @@ class _InstanceSpec(BaseModel):
     @field_validator("lookback_days")
     @classmethod
     def _lookback(cls, days: Any) -> Any:
-        return None if days is None else _whole_number(days, 0, 90, "lookback_days must be a whole number of days from 0 to 90")
+        return (
+            None
+            if days is None
+            else _whole_number(days, 0, 90, "lookback_days must be a whole number of days from 0 to 90")
+        )
 
     @field_validator("max_in_flight")
     @classmethod
@@ -181,7 +191,9 @@ class _InstanceSpec(BaseModel):
     def _accounts(cls, accounts: Any) -> str | tuple[str, ...]:
         if isinstance(accounts, list):
             bad = [a for a in accounts if not (isinstance(a, str) and ACCOUNT_SID.fullmatch(a))]
-            _check(bool(accounts) and not bad, f"accounts must be main, all, or a list of account SIDs (AC…); bad: {bad}")
+            _check(
+                bool(accounts) and not bad, f"accounts must be main, all, or a list of account SIDs (AC…); bad: {bad}"
+            )
             return tuple(accounts)
         _check(accounts in ("main", "all"), f"accounts must be main, all, or a list of account SIDs, got {accounts!r}")
         return accounts
@@ -197,7 +209,7 @@ class _InstanceSpec(BaseModel):
         return _property_map(value, "hash_properties", hashable_only=True)
 
     @model_validator(mode="after")
-    def _excluded_or_hashed(self) -> "_InstanceSpec":
+    def _excluded_or_hashed(self) -> _InstanceSpec:
         overlap = {c: set(f) & set(self.hash_properties.get(c, ())) for c, f in self.exclude_properties.items()}
         _check(not any(overlap.values()), f"a property cannot be both excluded and hashed: {overlap}")
         return self

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Window:
             raise ValueError(f"empty window {self.start} .. {self.end}")
 
     @classmethod
-    def for_days(cls, first: dt.date, last: dt.date) -> "Window":
+    def for_days(cls, first: dt.date, last: dt.date) -> Window:
         """The window from the start of `first` to the end of `last` (UTC)."""
         return cls(
             dt.datetime.combine(first, dt.time(), UTC),

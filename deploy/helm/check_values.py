@@ -70,6 +70,7 @@ SECRET_SUFFIXES = (
     "API_KEY_SECRET",
     "OAUTH_CLIENT_ID",
     "OAUTH_CLIENT_SECRET",
+    "OAUTH_REFRESH_TOKEN",
     "HASH_KEY",
 )
 # The credential pairs, in TwilioResource.auth_method's order of preference.
@@ -482,7 +483,9 @@ def format_validation_error(exc: ValidationError) -> list[str]:
 
 _SECRET_KEY = re.compile(r"password|passwd|token|secret|api[-_]?key|private[-_]?key|credential", re.IGNORECASE)
 # Keys whose literal value names a Secret (or is a flag about one) instead of holding it.
-_REFERENCE_KEY = re.compile(r"(secret_?name|secretref|secretkeyref|existingsecret|envsecrets|imagepullsecrets)$", re.IGNORECASE)
+_REFERENCE_KEY = re.compile(
+    r"(secret_?name|secretref|secretkeyref|existingsecret|envsecrets|imagepullsecrets)$", re.IGNORECASE
+)
 _URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
 # Exactly 32 hex digits: the shape of a Twilio auth token. A 40-digit git SHA (an image tag) is not one.
 _HEX_SECRET = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32}(?![0-9A-Za-z])")
@@ -593,7 +596,9 @@ def find_code_deployment(values: Values) -> tuple[UserDeployment | None, list[st
         )
         return None, problems
     if len(matches) > 1:
-        problems.append(f"dagster-user-deployments.deployments: {len(matches)} deployments load {CODE_MODULE}; keep one")
+        problems.append(
+            f"dagster-user-deployments.deployments: {len(matches)} deployments load {CODE_MODULE}; keep one"
+        )
     return matches[0], problems
 
 

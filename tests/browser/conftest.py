@@ -25,9 +25,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 import requests
@@ -120,11 +120,15 @@ def _log_tail(path: Path, chars: int = 4000) -> str:
         return ""
 
 
-def _wait(what: str, ready: Callable[[], bool], timeout: float, process: subprocess.Popen | None, log: Path | None) -> None:
+def _wait(
+    what: str, ready: Callable[[], bool], timeout: float, process: subprocess.Popen | None, log: Path | None
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{what}: the process exited with {process.returncode}.\n{_log_tail(log) if log else ''}")
+            raise RuntimeError(
+                f"{what}: the process exited with {process.returncode}.\n{_log_tail(log) if log else ''}"
+            )
         try:
             if ready():
                 return
@@ -181,9 +185,7 @@ def _stop_group(process: subprocess.Popen, timeout: float = 30, stragglers: floa
 def _base_env() -> dict[str, str]:
     """This process's environment minus anything that would point the stack elsewhere."""
     env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("TWILIO_", "PG", "DAGSTER_", "DBT_"))
+        name: value for name, value in os.environ.items() if not name.startswith(("TWILIO_", "PG", "DAGSTER_", "DBT_"))
     }
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"
@@ -234,8 +236,13 @@ def ui_stack(pg_server, tmp_path_factory) -> Iterator[UiStack]:
         log = LOGS / "dbt-prepare.log"
         with log.open("w") as out:
             done = subprocess.run(
-                [python, "-m", "twilio_assets.dbt.prepare"], env=env, cwd=REPO_ROOT, stdout=out,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=PREPARE_TIMEOUT,
+                [python, "-m", "twilio_assets.dbt.prepare"],
+                env=env,
+                cwd=REPO_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=PREPARE_TIMEOUT,
             )
         if done.returncode != 0:
             raise RuntimeError(f"python -m twilio_assets.dbt.prepare failed ({done.returncode}):\n{_log_tail(log)}")
@@ -243,8 +250,13 @@ def ui_stack(pg_server, tmp_path_factory) -> Iterator[UiStack]:
         out = docs_log.open("w")
         logs.append(out)
         docs = subprocess.Popen(
-            [python, "-m", "twilio_assets.dbt.docs", "--port", str(docs_port)], env=env, cwd=REPO_ROOT,
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            [python, "-m", "twilio_assets.dbt.docs", "--port", str(docs_port)],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         processes.append(docs)
 
@@ -257,14 +269,20 @@ def ui_stack(pg_server, tmp_path_factory) -> Iterator[UiStack]:
         # without job control; as a session leader it gets both, and stops its children too.
         dagster = subprocess.Popen(
             [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(dagster_port)],
-            env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         processes.append(dagster)
         _wait(
             "dagster dev /server_info",
             lambda: requests.get(f"{url}/server_info", timeout=5).status_code == 200,
-            DAGSTER_START_TIMEOUT, dagster, log,
+            DAGSTER_START_TIMEOUT,
+            dagster,
+            log,
         )
         _wait(f"code location {LOCATION}", lambda: _location_loaded(url), DAGSTER_START_TIMEOUT, dagster, log)
         # What the community modal's Skip button records, so that it cannot pop up over a screenshot
@@ -273,7 +291,9 @@ def ui_stack(pg_server, tmp_path_factory) -> Iterator[UiStack]:
         _wait(
             "dbt docs site",
             lambda: requests.get(f"{docs_url}/manifest.json", timeout=5).status_code == 200,
-            DOCS_START_TIMEOUT, docs, docs_log,
+            DOCS_START_TIMEOUT,
+            docs,
+            docs_log,
         )
         yield UiStack(
             url=url,

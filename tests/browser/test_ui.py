@@ -21,7 +21,8 @@ from twilio_assets.catalog import ALL_COLLECTIONS
 
 pytestmark = pytest.mark.browser
 
-RAW_GROUP = "raw_twilio"  # the default instance `twilio`
+RAW_GROUP = "raw_twilio"  # the default instance `twilio`; one group per product: raw_twilio__voice, ...
+PRODUCTS = sorted({collection.product for collection in ALL_COLLECTIONS})
 LAYERS = ("staging", "linkage", "marts")
 SCHEDULE = "twilio_sync_every_3_hours"
 COLLECTION = "calls"
@@ -48,26 +49,37 @@ def test_asset_graph_groups_assets_by_instance_and_layer(page: Page, ui_stack, s
     # The groups are collapsed boxes in the graph, laid out along the lineage: raw -> staging -> linkage -> marts.
     groups = page.locator("svg foreignObject.group")
     boxes = {}
-    for name in (RAW_GROUP, *LAYERS):
+    for name in (f"{RAW_GROUP}__voice", *LAYERS):
         node = groups.filter(has_text=re.compile(rf"^{name}")).first
         expect(node).to_be_visible(timeout=UI_TIMEOUT)
         boxes[name] = node.bounding_box()
-    lefts = [boxes[name]["x"] for name in (RAW_GROUP, *LAYERS)]
-    assert lefts == sorted(lefts) and len(set(lefts)) == 4, f"groups not laid out raw -> staging -> linkage -> marts: {boxes}"
-    shot("groups-by-instance-and-layer")
+    lefts = [box["x"] for box in boxes.values()]
+    assert lefts == sorted(lefts) and len(set(lefts)) == 4, (
+        f"groups not laid out raw -> staging -> linkage -> marts: {boxes}"
+    )
+    # One raw group per product, all left of staging.
+    for product in PRODUCTS:
+        node = groups.filter(has_text=re.compile(rf"^{RAW_GROUP}__{product}")).first
+        expect(node).to_be_visible(timeout=UI_TIMEOUT)
+        assert node.bounding_box()["x"] < boxes["staging"]["x"], f"raw group {product} not left of staging"
+    shot("groups-by-instance-product-and-layer")
 
-    # Opening the instance's group in the sidebar lists one asset per collection.
-    raw_row = sidebar_rows.filter(has=page.get_by_title(RAW_GROUP, exact=True))
-    raw_row.get_by_role("img", name="arrow_drop_down").click()
+    # Opening an instance's product group in the sidebar lists one asset per collection of that product.
+    for product in PRODUCTS:
+        raw_row = sidebar_rows.filter(has=page.get_by_title(f"{RAW_GROUP}__{product}", exact=True))
+        raw_row.get_by_role("img", name="arrow_drop_down").click()
     for collection in ALL_COLLECTIONS:
         expect(sidebar_rows.filter(has=page.get_by_title(collection.name, exact=True)).first).to_be_visible()
-    shot("instance-group-opened")
+    shot("instance-groups-opened")
 
 
 def _live_rows(warehouse: dict[str, str], table: str) -> int:
     connection = psycopg2.connect(
-        host=warehouse["PGHOST"], port=warehouse["PGPORT"], user=warehouse["PGUSER"],
-        password=warehouse["PGPASSWORD"], dbname=warehouse["PGDATABASE"],
+        host=warehouse["PGHOST"],
+        port=warehouse["PGPORT"],
+        user=warehouse["PGUSER"],
+        password=warehouse["PGPASSWORD"],
+        dbname=warehouse["PGDATABASE"],
     )
     try:
         with connection.cursor() as cursor:
@@ -239,7 +251,9 @@ def test_dbt_docs_link_opens_the_lineage_graph(page: Page, ui_stack, shot):
     assert next(n["groupName"] for n in nodes if n["assetKey"]["path"] == key) == "marts"
 
     manifest = requests.get(f"{ui_stack.docs_url}/manifest.json", timeout=30).json()
-    model_id = next(uid for uid, node in manifest["nodes"].items() if uid.startswith("model.") and node["name"] == DBT_MODEL)
+    model_id = next(
+        uid for uid, node in manifest["nodes"].items() if uid.startswith("model.") and node["name"] == DBT_MODEL
+    )
     upstream = _reachable(manifest["parent_map"], model_id)
     downstream = _reachable(manifest["child_map"], model_id)
     sources = {node for node in upstream if node.startswith("source.")}

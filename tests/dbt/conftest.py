@@ -17,9 +17,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import psycopg2
 import pytest
@@ -39,7 +40,10 @@ LEFT_OUT_OF_COPY = "call_feedback"
 
 def connect(env: dict[str, str], dbname: str | None = None):
     return psycopg2.connect(
-        host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"], password=env["PGPASSWORD"],
+        host=env["PGHOST"],
+        port=env["PGPORT"],
+        user=env["PGUSER"],
+        password=env["PGPASSWORD"],
         dbname=dbname or env["PGDATABASE"],
     )
 
@@ -88,13 +92,17 @@ def _copy_table(source, target, from_schema: str, to_schema: str, collection_nam
         columns = sql.SQL(", ").join(sql.Identifier(name) for (name,) in cursor.fetchall())
         buffer = io.StringIO()
         cursor.copy_expert(
-            sql.SQL("copy {}.{} ({}) to stdout").format(sql.Identifier(from_schema), sql.Identifier(collection_name), columns).as_string(cursor),
+            sql.SQL("copy {}.{} ({}) to stdout")
+            .format(sql.Identifier(from_schema), sql.Identifier(collection_name), columns)
+            .as_string(cursor),
             buffer,
         )
     buffer.seek(0)
     with target.cursor() as cursor:
         cursor.copy_expert(
-            sql.SQL("copy {}.{} ({}) from stdin").format(sql.Identifier(to_schema), sql.Identifier(collection_name), columns).as_string(cursor),
+            sql.SQL("copy {}.{} ({}) from stdin")
+            .format(sql.Identifier(to_schema), sql.Identifier(collection_name), columns)
+            .as_string(cursor),
             buffer,
         )
         return cursor.rowcount
@@ -127,7 +135,9 @@ def mark_deleted(connection, schemas: list[str]) -> dict[str, list[str]]:
             chosen[table] = [sid for (sid,) in cursor.fetchall()]
             for schema in schemas:
                 cursor.execute(
-                    sql.SQL("update {}.{} set _deleted_at = %s where sid = any(%s)").format(sql.Identifier(schema), sql.Identifier(table)),
+                    sql.SQL("update {}.{} set _deleted_at = %s where sid = any(%s)").format(
+                        sql.Identifier(schema), sql.Identifier(table)
+                    ),
                     (DELETED_AT, chosen[table]),
                 )
     return chosen
@@ -216,6 +226,10 @@ def dbt_build(dbt_warehouse: Warehouse, tmp_path_factory) -> Build:
     done = run_dbt(project_dir, dbt_warehouse.env, "build")
     seconds = time.monotonic() - started
     target = project_dir / "target"
-    results = json.loads((target / "run_results.json").read_text())["results"] if (target / "run_results.json").exists() else []
+    results = (
+        json.loads((target / "run_results.json").read_text())["results"]
+        if (target / "run_results.json").exists()
+        else []
+    )
     manifest = json.loads((target / "manifest.json").read_text()) if (target / "manifest.json").exists() else {}
     return Build(project_dir, dbt_warehouse, done.returncode, done.stdout + done.stderr, seconds, results, manifest)

@@ -28,7 +28,9 @@ def definitions(project: DbtProject) -> dg.Definitions:
 
 
 def model_specs(definitions: dg.Definitions) -> dict[dg.AssetKey, dg.AssetSpec]:
-    assets_def = next(a for a in definitions.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == DBT_ASSETS_NAME)
+    assets_def = next(
+        a for a in definitions.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == DBT_ASSETS_NAME
+    )
     return {spec.key: spec for spec in assets_def.specs}
 
 
@@ -39,7 +41,9 @@ def test_models_are_assets_grouped_by_layer_with_dbt_docs_links(definitions, dbt
     for name, node in models.items():
         spec = specs[dg.AssetKey([node["schema"], name])]
         assert spec.group_name == node["fqn"][1] and spec.group_name in LAYER_GROUPS
-        assert spec.metadata["dbt_docs"] == dg.MetadataValue.url(f"http://docs.example:8580/#!/model/{node['unique_id']}?g_v=1&g_i=%2B{name}%2B")
+        assert spec.metadata["dbt_docs"] == dg.MetadataValue.url(
+            f"http://docs.example:8580/#!/model/{node['unique_id']}?g_v=1&g_i=%2B{name}%2B"
+        )
         assert spec.metadata["dagster/table_name"] == f"postgres.{node['schema']}.{name}"
         assert spec.description
 
@@ -51,11 +55,15 @@ def test_raw_assets_are_upstream_of_staging(definitions, dbt_build: Build):
         parents = graph.get(dg.AssetKey(["twilio_staging", f"stg_twilio__{collection}"])).parent_keys
         expected = {dg.AssetKey([i.schema, collection]) for i in instances if collection in i.collection_names}
         assert parents == expected
-    assert graph.get(dg.AssetKey(["twilio_marts", "fct_calls"])).parent_keys >= {dg.AssetKey(["twilio_linkage", "int_twilio__call_legs"])}
+    assert graph.get(dg.AssetKey(["twilio_marts", "fct_calls"])).parent_keys >= {
+        dg.AssetKey(["twilio_linkage", "int_twilio__call_legs"])
+    }
 
 
 def test_dbt_tests_are_asset_checks_and_warnings_do_not_block(definitions, dbt_build: Build):
-    assets_def = next(a for a in definitions.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == DBT_ASSETS_NAME)
+    assets_def = next(
+        a for a in definitions.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == DBT_ASSETS_NAME
+    )
     checks = {spec.name: spec for spec in assets_def.check_specs}
     tests = [n for n in dbt_build.manifest["nodes"].values() if n["resource_type"] == "test"]
     assert set(checks) == {t["name"] for t in tests}
@@ -64,11 +72,15 @@ def test_dbt_tests_are_asset_checks_and_warnings_do_not_block(definitions, dbt_b
         assert check.blocking == (test["config"]["severity"].lower() == "error")
         if test["description"]:
             assert check.description == test["description"]
-    assert checks["assert_daily_activity_adds_up"].asset_key == dg.AssetKey(["twilio_marts", "fct_account_daily_activity"])
+    assert checks["assert_daily_activity_adds_up"].asset_key == dg.AssetKey(
+        ["twilio_marts", "fct_account_daily_activity"]
+    )
 
 
 def test_not_partitioned_single_run_in_the_dbt_pool(definitions):
-    assets_def = next(a for a in definitions.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == DBT_ASSETS_NAME)
+    assets_def = next(
+        a for a in definitions.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == DBT_ASSETS_NAME
+    )
     assert assets_def.partitions_def is None
     assert assets_def.backfill_policy == dg.BackfillPolicy.single_run()
     assert assets_def.node_def.pool == "dbt"
@@ -77,9 +89,15 @@ def test_not_partitioned_single_run_in_the_dbt_pool(definitions):
 
 def test_docs_url_form(monkeypatch):
     monkeypatch.delenv("DBT_DOCS_URL", raising=False)
-    assert dbt_docs_url("model.twilio_assets.fct_calls") == "http://127.0.0.1:8580/#!/model/model.twilio_assets.fct_calls?g_v=1&g_i=%2Bfct_calls%2B"
+    assert (
+        dbt_docs_url("model.twilio_assets.fct_calls")
+        == "http://127.0.0.1:8580/#!/model/model.twilio_assets.fct_calls?g_v=1&g_i=%2Bfct_calls%2B"
+    )
     monkeypatch.setenv("DBT_DOCS_URL", "https://docs.internal/twilio/")
-    assert dbt_docs_url("model.twilio_assets.fct_calls") == "https://docs.internal/twilio/#!/model/model.twilio_assets.fct_calls?g_v=1&g_i=%2Bfct_calls%2B"
+    assert (
+        dbt_docs_url("model.twilio_assets.fct_calls")
+        == "https://docs.internal/twilio/#!/model/model.twilio_assets.fct_calls?g_v=1&g_i=%2Bfct_calls%2B"
+    )
 
 
 def test_missing_manifest_says_how_to_prepare_it(tmp_path):

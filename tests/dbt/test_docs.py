@@ -22,7 +22,10 @@ def test_docs_site_builds_and_serves(dbt_build: Build, monkeypatch):
         assert node["unique_id"] in manifest["nodes"]
         assert node["unique_id"] in catalog["nodes"], f"{name} missing from the catalog"
     # The generated sources were left as the build had them.
-    assert json.loads((dbt_build.project_dir / "target" / "manifest.json").read_text())["sources"].keys() == manifest["sources"].keys()
+    assert (
+        json.loads((dbt_build.project_dir / "target" / "manifest.json").read_text())["sources"].keys()
+        == manifest["sources"].keys()
+    )
 
     server = docs.make_server(site, "127.0.0.1", 0)
     port = server.server_address[1]
@@ -32,6 +35,9 @@ def test_docs_site_builds_and_serves(dbt_build: Build, monkeypatch):
         index = _get(f"http://127.0.0.1:{port}/")
         assert b"dbt" in index.lower() and len(index) > 100_000
         assert json.loads(_get(f"http://127.0.0.1:{port}/manifest.json"))["nodes"]
+        # The overview shows the visual schema, served beside it.
+        assert _get(f"http://127.0.0.1:{port}/twilio_schema.svg").startswith(b"<?xml")
+        assert "twilio_schema.svg" in manifest["docs"]["doc.twilio_assets.__overview__"]["block_contents"]
     finally:
         server.shutdown()
         server.server_close()

@@ -60,7 +60,9 @@ def test_sandbox_data_is_not_empty(dbt_build: Build):
     # Guard against vacuous passes: the sandbox sync must have produced the core collections.
     schema = dbt_build.warehouse.main.schema
     for table in ("accounts", "calls", "messages", "recordings"):
-        (count,) = query(dbt_build.warehouse.env, f'select count(*) from "{schema}"."{table}" where _deleted_at is null')[0]
+        (count,) = query(
+            dbt_build.warehouse.env, f'select count(*) from "{schema}"."{table}" where _deleted_at is null'
+        )[0]
         assert count > 0, f"{schema}.{table} is empty"
     for mart in MARTS:
         (count,) = query(dbt_build.warehouse.env, f"select count(*) from {relation(dbt_build, mart)}")[0]
@@ -82,7 +84,9 @@ def test_mart_has_one_row_per_key(dbt_build: Build, mart: str):
     )[0][0]
     assert nulls == 0
     if key:
-        rows, keys = query(dbt_build.warehouse.env, f"select count(*), count(distinct {key}) from {relation(dbt_build, mart)}")[0]
+        rows, keys = query(
+            dbt_build.warehouse.env, f"select count(*), count(distinct {key}) from {relation(dbt_build, mart)}"
+        )[0]
         assert rows == keys
 
 
@@ -98,12 +102,18 @@ def test_daily_activity_adds_up_to_the_raw_tables(dbt_build: Build):
     env, mart = dbt_build.warehouse.env, relation(dbt_build, "fct_account_daily_activity")
     for instance in instances(dbt_build):
         schema = instance.schema
-        totals = by_account(query(env, f"""
+        totals = by_account(
+            query(
+                env,
+                f"""
             select account_sid, sum(call_count), sum(call_duration_seconds), sum(call_spend),
                    sum(message_count), sum(message_segment_count), sum(message_spend),
                    sum(recording_count), sum(recording_duration_seconds), sum(recording_spend),
                    sum(transcription_count), sum(transcription_spend), sum(conference_count)
-            from {mart} where instance_name = %s group by account_sid""", (instance.name,)))
+            from {mart} where instance_name = %s group by account_sid""",
+                (instance.name,),
+            )
+        )
         raw: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 12)
         parts = [
             ("calls", "count(*), coalesce(sum(duration), 0), coalesce(-sum(price), 0)", 0),
@@ -115,7 +125,10 @@ def test_daily_activity_adds_up_to_the_raw_tables(dbt_build: Build):
         for table, aggregates, offset in parts:
             if not raw_exists(dbt_build, schema, table):
                 continue
-            for account, *values in query(env, f'select account_sid, {aggregates} from "{schema}"."{table}" where _deleted_at is null group by account_sid'):
+            for account, *values in query(
+                env,
+                f'select account_sid, {aggregates} from "{schema}"."{table}" where _deleted_at is null group by account_sid',
+            ):
                 for i, value in enumerate(values):
                     raw[account][offset + i] = Decimal(value)
         assert totals == {account: tuple(values) for account, values in raw.items()}, instance.name
@@ -133,12 +146,18 @@ def test_daily_activity_has_a_row_for_each_active_account_day(dbt_build: Build):
             ("conferences", "date_created"),
         ]
         selects = [
-            f"select account_sid, cast(({expr}) at time zone 'UTC' as date) from \"{schema}\".\"{table}\" where _deleted_at is null"
+            f'select account_sid, cast(({expr}) at time zone \'UTC\' as date) from "{schema}"."{table}" where _deleted_at is null'
             for table, expr in days
             if raw_exists(dbt_build, schema, table)
         ]
         expected = set(query(env, " union ".join(selects)))
-        actual = set(query(env, f"select account_sid, activity_date from {relation(dbt_build, 'fct_account_daily_activity')} where instance_name = %s", (instance.name,)))
+        actual = set(
+            query(
+                env,
+                f"select account_sid, activity_date from {relation(dbt_build, 'fct_account_daily_activity')} where instance_name = %s",
+                (instance.name,),
+            )
+        )
         assert actual == expected, instance.name
 
 
@@ -155,20 +174,26 @@ def test_calls_mart_adds_up_to_the_raw_tables(dbt_build: Build):
             "recordings": f'select count(*) from "{s}".recordings r where r._deleted_at is null and exists ({live_call.format(alias="r", column="call_sid")})',
             "transcriptions": (
                 f'select count(*) from "{s}".transcriptions t join "{s}".recordings r on r.sid = t.recording_sid '
-                f'and r.account_sid = t.account_sid and r._deleted_at is null '
-                f'where t._deleted_at is null and exists ({live_call.format(alias="r", column="call_sid")})'
+                f"and r.account_sid = t.account_sid and r._deleted_at is null "
+                f"where t._deleted_at is null and exists ({live_call.format(alias='r', column='call_sid')})"
             ),
         }
         if raw_exists(dbt_build, s, "call_feedback"):
-            expected["feedback"] = f'select count(*) from "{s}".call_feedback f where f._deleted_at is null and exists ({live_call.format(alias="f", column="call_sid")})'
+            expected["feedback"] = (
+                f'select count(*) from "{s}".call_feedback f where f._deleted_at is null and exists ({live_call.format(alias="f", column="call_sid")})'
+            )
         else:
             expected["feedback"] = "select 0"
         raw = {name: query(env, statement)[0][0] for name, statement in expected.items()}
-        (row,) = query(env, f"""
+        (row,) = query(
+            env,
+            f"""
             select count(*), coalesce(sum(leg_count), 0), coalesce(sum(total_duration_seconds), 0),
                    coalesce(sum(total_price), 0), sum(recording_count), sum(transcription_count), sum(feedback_count)
-            from {mart} where instance_name = %s""", (instance.name,))
-        assert dict(zip(expected, row)) == raw, instance.name
+            from {mart} where instance_name = %s""",
+            (instance.name,),
+        )
+        assert dict(zip(expected, row, strict=True)) == raw, instance.name
         assert raw["rows"] > 0 and raw["recordings"] > 0
 
 
@@ -183,18 +208,32 @@ def test_conferences_and_messages_marts_add_up_to_the_raw_tables(dbt_build: Buil
             "recordings": f'select count(*) from "{s}".recordings x where x._deleted_at is null and exists ({live_conference})',
         }
         expected = {name: query(env, statement)[0][0] for name, statement in raw.items()}
-        (row,) = query(env, f"select count(*), coalesce(sum(participant_count), 0), coalesce(sum(recording_count), 0) from {relation(dbt_build, 'fct_conferences')} where instance_name = %s", (instance.name,))
-        assert dict(zip(raw, row)) == expected, instance.name
+        (row,) = query(
+            env,
+            f"select count(*), coalesce(sum(participant_count), 0), coalesce(sum(recording_count), 0) from {relation(dbt_build, 'fct_conferences')} where instance_name = %s",
+            (instance.name,),
+        )
+        assert dict(zip(raw, row, strict=True)) == expected, instance.name
 
-        (expected_messages,) = query(env, f'select count(*), coalesce(sum(num_segments), 0), coalesce(sum(price), 0) from "{s}".messages where _deleted_at is null')
-        (actual_messages,) = query(env, f"select count(*), coalesce(sum(segment_count), 0), coalesce(sum(price), 0) from {relation(dbt_build, 'fct_messages')} where instance_name = %s", (instance.name,))
+        (expected_messages,) = query(
+            env,
+            f'select count(*), coalesce(sum(num_segments), 0), coalesce(sum(price), 0) from "{s}".messages where _deleted_at is null',
+        )
+        (actual_messages,) = query(
+            env,
+            f"select count(*), coalesce(sum(segment_count), 0), coalesce(sum(price), 0) from {relation(dbt_build, 'fct_messages')} where instance_name = %s",
+            (instance.name,),
+        )
         assert actual_messages == expected_messages, instance.name
 
 
 def test_every_row_carries_its_instance(dbt_build: Build):
     names = {dbt_build.warehouse.main.name, dbt_build.warehouse.copy.name}
     for model in dbt_build.models():
-        nulls, seen = query(dbt_build.warehouse.env, f"select count(*) filter (where instance_name is null), array_agg(distinct instance_name) from {relation(dbt_build, model)}")[0]
+        nulls, seen = query(
+            dbt_build.warehouse.env,
+            f"select count(*) filter (where instance_name is null), array_agg(distinct instance_name) from {relation(dbt_build, model)}",
+        )[0]
         assert nulls == 0, model
         assert set(seen or []) <= names, model
         if model.startswith("fct_") or model in ("stg_twilio__calls", "stg_twilio__messages"):
@@ -212,22 +251,44 @@ def test_two_instances_never_mix(dbt_build: Build):
         "fct_conferences": "account_sid, conference_sid, participant_count, recording_count",
     }
     for mart, columns in compared.items():
-        rows = {name: sorted(query(env, f"select {columns} from {relation(dbt_build, mart)} where instance_name = %s", (name,)), key=repr) for name in (main, copy)}
+        rows = {
+            name: sorted(
+                query(env, f"select {columns} from {relation(dbt_build, mart)} where instance_name = %s", (name,)),
+                key=repr,
+            )
+            for name in (main, copy)
+        }
         assert rows[main] == rows[copy], mart
     # Keys name their instance, so equal SIDs in two instances are two keys.
     for mart, (key, _) in MARTS.items():
         if key:
-            assert query(env, f"select count(*) from {relation(dbt_build, mart)} where split_part({key}, ':', 1) <> instance_name")[0][0] == 0
+            assert (
+                query(
+                    env,
+                    f"select count(*) from {relation(dbt_build, mart)} where split_part({key}, ':', 1) <> instance_name",
+                )[0][0]
+                == 0
+            )
     # The copy does not sync call feedback: none of the original's feedback leaks into it.
     assert LEFT_OUT_OF_COPY == "call_feedback"
-    assert query(env, f"select coalesce(sum(feedback_count), 0) from {relation(dbt_build, 'fct_calls')} where instance_name = %s", (copy,))[0][0] == 0
+    assert (
+        query(
+            env,
+            f"select coalesce(sum(feedback_count), 0) from {relation(dbt_build, 'fct_calls')} where instance_name = %s",
+            (copy,),
+        )[0][0]
+        == 0
+    )
 
 
 def test_no_call_mixes_accounts_or_instances(dbt_build: Build):
     legs = relation(dbt_build, "int_twilio__call_legs")
-    mixed = query(dbt_build.warehouse.env, f"""
+    mixed = query(
+        dbt_build.warehouse.env,
+        f"""
         select count(*) from {legs} leg join {legs} root on root.call_key = leg.root_call_key
-        where root.account_sid <> leg.account_sid or root.instance_name <> leg.instance_name""")
+        where root.account_sid <> leg.account_sid or root.instance_name <> leg.instance_name""",
+    )
     assert mixed == [(0,)]
 
 
@@ -237,16 +298,34 @@ def test_deleted_rows_stay_in_staging_and_leave_linkage_and_marts(dbt_build: Bui
     checks = {
         # table: (staging model, sid column, downstream relation and its sid column)
         "calls": ("stg_twilio__calls", "call_sid", [("int_twilio__call_legs", "call_sid"), ("fct_calls", "call_sid")]),
-        "messages": ("stg_twilio__messages", "message_sid", [("int_twilio__messages", "message_sid"), ("fct_messages", "message_sid")]),
-        "transcriptions": ("stg_twilio__transcriptions", "transcription_sid", [("int_twilio__transcriptions", "transcription_sid")]),
+        "messages": (
+            "stg_twilio__messages",
+            "message_sid",
+            [("int_twilio__messages", "message_sid"), ("fct_messages", "message_sid")],
+        ),
+        "transcriptions": (
+            "stg_twilio__transcriptions",
+            "transcription_sid",
+            [("int_twilio__transcriptions", "transcription_sid")],
+        ),
     }
     for table, (staging, sid, downstream) in checks.items():
-        flagged = query(env, f"select instance_name, {sid}, is_deleted, deleted_at is not null from {relation(dbt_build, staging)} where {sid} = any(%s)", (deleted[table],))
+        flagged = query(
+            env,
+            f"select instance_name, {sid}, is_deleted, deleted_at is not null from {relation(dbt_build, staging)} where {sid} = any(%s)",
+            (deleted[table],),
+        )
         assert len(flagged) == 2 * len(deleted[table]) and all(row[2] and row[3] for row in flagged), table
         for model, column in downstream:
-            assert query(env, f"select count(*) from {relation(dbt_build, model)} where {column} = any(%s)", (deleted[table],)) == [(0,)], model
+            assert query(
+                env, f"select count(*) from {relation(dbt_build, model)} where {column} = any(%s)", (deleted[table],)
+            ) == [(0,)], model
     # The deleted parent's children are now calls of their own.
-    children = query(env, f"select count(*), count(*) filter (where is_root_leg) from {relation(dbt_build, 'int_twilio__call_legs')} where parent_call_sid = any(%s)", (deleted["calls"],))[0]
+    children = query(
+        env,
+        f"select count(*), count(*) filter (where is_root_leg) from {relation(dbt_build, 'int_twilio__call_legs')} where parent_call_sid = any(%s)",
+        (deleted["calls"],),
+    )[0]
     assert children[0] > 0 and children[0] == children[1]
 
 
@@ -255,6 +334,14 @@ def test_empty_strings_become_null_in_staging(dbt_build: Build):
     for model, node in dbt_build.models().items():
         if not model.startswith("stg_"):
             continue
-        text_columns = [name for name, type_ in query(env, "select column_name, data_type from information_schema.columns where table_schema = %s and table_name = %s", (node["schema"], node["alias"])) if type_ == "text"]
-        condition = " or ".join(f'"{c}" = \'\'' for c in text_columns)
+        text_columns = [
+            name
+            for name, type_ in query(
+                env,
+                "select column_name, data_type from information_schema.columns where table_schema = %s and table_name = %s",
+                (node["schema"], node["alias"]),
+            )
+            if type_ == "text"
+        ]
+        condition = " or ".join(f"\"{c}\" = ''" for c in text_columns)
         assert query(env, f"select count(*) from {relation(dbt_build, model)} where {condition}") == [(0,)], model

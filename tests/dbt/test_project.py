@@ -32,9 +32,18 @@ def test_every_model_and_column_is_documented(dbt_build: Build):
     env = dbt_build.warehouse.env
     for name, node in dbt_build.models().items():
         assert node["description"].strip(), f"{name} has no description"
-        actual = [c for (c,) in query(env, "select column_name from information_schema.columns where table_schema = %s and table_name = %s order by ordinal_position", (node["schema"], node["alias"]))]
+        actual = [
+            c
+            for (c,) in query(
+                env,
+                "select column_name from information_schema.columns where table_schema = %s and table_name = %s order by ordinal_position",
+                (node["schema"], node["alias"]),
+            )
+        ]
         documented = node["columns"]
-        assert set(documented) == set(actual), f"{name}: undocumented {set(actual) - set(documented)}, stale {set(documented) - set(actual)}"
+        assert set(documented) == set(actual), (
+            f"{name}: undocumented {set(actual) - set(documented)}, stale {set(documented) - set(actual)}"
+        )
         blank = [c for c, column in documented.items() if not column["description"].strip()]
         assert not blank, f"{name}: columns without a description: {blank}"
 
@@ -51,7 +60,9 @@ def test_every_key_is_unique_and_not_null(dbt_build: Build):
         kinds = {t["test_metadata"]["name"] for t in tests.get(key, [])}
         assert {"unique", "not_null"} <= kinds, f"{name}.{key}: {kinds}"
         if name.startswith("fct_"):  # grain test on every mart
-            assert "unique_combination_of_columns" in {t["test_metadata"]["name"] for t in tests.get(None, []) if t.get("test_metadata")}
+            assert "unique_combination_of_columns" in {
+                t["test_metadata"]["name"] for t in tests.get(None, []) if t.get("test_metadata")
+            }
 
 
 def test_every_link_has_a_relationships_test_and_every_warning_says_why(dbt_build: Build):
@@ -106,7 +117,9 @@ def test_sources_map_to_the_raw_assets(dbt_build: Build):
 def test_collections_no_instance_syncs_compile_to_empty_typed_relations(dbt_build: Build, tmp_path):
     """Generate sources for one instance that syncs only accounts and calls: dbt still compiles every
     model, and an unsynced collection's staging view is empty with the catalogue's column types."""
-    settings = SyncSettings(instances=(Instance(name="lean", schema="twilio_lean", collection_names=("accounts", "calls")),))
+    settings = SyncSettings(
+        instances=(Instance(name="lean", schema="twilio_lean", collection_names=("accounts", "calls")),)
+    )
     project = copy_project(tmp_path / "dbt_project", settings)
     env = dbt_build.warehouse.env
     done = run_dbt(project, env, "compile")

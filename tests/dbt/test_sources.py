@@ -54,7 +54,11 @@ def test_catalogue_macro_lists_instances_collections_and_typed_columns(project):
     text = (project / CATALOGUE_FILE).read_text()
     literal = re.search(r"\{\{ return\((.*)\) \}\}", text, re.S).group(1)
     catalogue = json.loads(literal)
-    assert catalogue["instances"][1] == {"name": "eu", "schema": "twilio_eu", "collections": ["accounts", "calls", "recordings"]}
+    assert catalogue["instances"][1] == {
+        "name": "eu",
+        "schema": "twilio_eu",
+        "collections": ["accounts", "calls", "recordings"],
+    }
     calls = catalogue["collections"]["calls"]
     assert calls["primary_key"] == "sid"
     assert ["from", "text"] in calls["columns"] and ["price", "numeric"] in calls["columns"]

@@ -317,7 +317,9 @@ def test_real_looking_value_in_the_example_secrets_fails(committed):
     def change(documents):
         secret(documents, "twilio-assets-warehouse")["stringData"]["PGPASSWORD"] = "hunter2"
 
-    assert_fails(problems_after(committed, change_secrets=change), "key PGPASSWORD holds a value without the REPLACE_ME")
+    assert_fails(
+        problems_after(committed, change_secrets=change), "key PGPASSWORD holds a value without the REPLACE_ME"
+    )
 
 
 # --- secrets that are missing -------------------------------------------------------------------------

@@ -60,7 +60,12 @@ def test_steps_spread_over_two_workers_and_the_warehouse_equals_twilio(warehouse
     faults = dict(latency_ms=20, rate_429=0.05, rate_5xx=0.05, rate_reset=0.02, concurrency_limit=BUDGET)
     with SandboxServer(sandbox_config(**faults)) as sandbox, LocalRedis() as broker:
         env = {**sync_env(warehouse, sandbox), **dagster_home, BROKER_ENV: broker.url, EXECUTOR_ENV: "celery"}
-        for name in ("TWILIO_API_KEY_SID", "TWILIO_API_KEY_SECRET", "TWILIO_OAUTH_CLIENT_ID", "TWILIO_OAUTH_CLIENT_SECRET"):
+        for name in (
+            "TWILIO_API_KEY_SID",
+            "TWILIO_API_KEY_SECRET",
+            "TWILIO_OAUTH_CLIENT_ID",
+            "TWILIO_OAUTH_CLIENT_SECRET",
+        ):
             monkeypatch.delenv(name, raising=False)
         for name, value in env.items():
             monkeypatch.setenv(name, value)

@@ -52,9 +52,13 @@ def test_listed_equals_stored_fails_when_a_record_has_no_day_at_all(warehouse):
 
 def _freshness(warehouse_env: dict[str, str]) -> dg.AssetCheckResult:
     instance = Instance(name="twilio", schema="twilio", lookback_days=0, collection_names=("calls",))
-    check = build_freshness_check(instance, BY_NAME["calls"], dg.AssetKey(["twilio", "calls"]), dt.timedelta(hours=3, minutes=30))
+    check = build_freshness_check(
+        instance, BY_NAME["calls"], dg.AssetKey(["twilio", "calls"]), dt.timedelta(hours=3, minutes=30)
+    )
     resource = WarehouseResource(
-        host=warehouse_env["PGHOST"], port=int(warehouse_env["PGPORT"]), user=warehouse_env["PGUSER"],
+        host=warehouse_env["PGHOST"],
+        port=int(warehouse_env["PGPORT"]),
+        user=warehouse_env["PGUSER"],
         dbname=warehouse_env["PGDATABASE"],
     )
     return check(dg.build_asset_check_context(resources={"warehouse": resource}))
@@ -62,14 +66,21 @@ def _freshness(warehouse_env: dict[str, str]) -> dg.AssetCheckResult:
 
 def test_recent_days_synced_fails_until_today_is_synced_and_again_once_the_sync_is_old(warehouse):
     assert not _freshness(warehouse).passed  # nothing synced yet
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with SandboxServer(sandbox_config(now=now, days=1, subaccounts=0)) as server:
         config = server.config
-        client = TwilioClient(BasicAuth(config.main_account_sid, config.auth_token, "t"), Hosts.build(base_url=server.base_url))
+        client = TwilioClient(
+            BasicAuth(config.main_account_sid, config.auth_token, "t"), Hosts.build(base_url=server.base_url)
+        )
         sync_collection(
-            client=client, connect=lambda: connect(warehouse), schema="twilio", collection=BY_NAME["calls"],
-            window=Window.for_days(now.date(), now.date()), accounts=[config.main_account_sid],
-            main_account_sid=config.main_account_sid, run_id="t",
+            client=client,
+            connect=lambda: connect(warehouse),
+            schema="twilio",
+            collection=BY_NAME["calls"],
+            window=Window.for_days(now.date(), now.date()),
+            accounts=[config.main_account_sid],
+            main_account_sid=config.main_account_sid,
+            run_id="t",
         )
     assert _freshness(warehouse).passed
     with connect(warehouse) as connection, connection.cursor() as cursor:

@@ -23,22 +23,47 @@ DAY = dt.date(2026, 3, 9)
 
 
 def rfc(day: dt.date, hour: int) -> str:
-    return dt.datetime.combine(day, dt.time(hour), dt.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    return dt.datetime.combine(day, dt.time(hour), dt.UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
 def call(n: int, **fields) -> dict:
-    return {"sid": f"CA{n:032x}", "account_sid": ACCOUNT, "status": "completed", "start_time": rfc(DAY, 10), "duration": "5", **fields}
+    return {
+        "sid": f"CA{n:032x}",
+        "account_sid": ACCOUNT,
+        "status": "completed",
+        "start_time": rfc(DAY, 10),
+        "duration": "5",
+        **fields,
+    }
 
 
 def page(key: str, records: list, next_uri: str | None = None) -> dict:
-    return {key: records, "next_page_uri": next_uri, "page": 0, "page_size": 50, "start": 0, "end": 0, "uri": "", "first_page_uri": "", "previous_page_uri": None}
+    return {
+        key: records,
+        "next_page_uri": next_uri,
+        "page": 0,
+        "page_size": 50,
+        "start": 0,
+        "end": 0,
+        "uri": "",
+        "first_page_uri": "",
+        "previous_page_uri": None,
+    }
 
 
 def run(server, env, collection: Collection, window: Window, schema: str = "twilio"):
-    client = TwilioClient(BasicAuth(ACCOUNT, "token", "test"), Hosts.build(base_url=server.base_url), sleep=lambda s: None)
+    client = TwilioClient(
+        BasicAuth(ACCOUNT, "token", "test"), Hosts.build(base_url=server.base_url), sleep=lambda s: None
+    )
     return sync_collection(
-        client=client, connect=lambda: connect(env), schema=schema, collection=collection, window=window,
-        accounts=[ACCOUNT], main_account_sid=ACCOUNT, run_id="test-run",
+        client=client,
+        connect=lambda: connect(env),
+        schema=schema,
+        collection=collection,
+        window=window,
+        accounts=[ACCOUNT],
+        main_account_sid=ACCOUNT,
+        run_id="test-run",
     )
 
 
@@ -77,15 +102,32 @@ def test_malformed_record_error_names_the_record_and_the_fix_point(warehouse):
 def test_newest_first_scan_stops_at_the_first_older_record(warehouse):
     older = dt.date(2026, 3, 1)
     records = [
-        {"sid": f"TR{n:032x}", "account_sid": ACCOUNT, "recording_sid": f"RE{n:032x}", "date_created": rfc(day, 12 - n % 3)}
+        {
+            "sid": f"TR{n:032x}",
+            "account_sid": ACCOUNT,
+            "recording_sid": f"RE{n:032x}",
+            "date_created": rfc(day, 12 - n % 3),
+        }
         for n, day in enumerate([DAY + dt.timedelta(days=1), DAY, DAY, older])
     ]
     with ScriptedServer() as server:
         server.script(
             TRANSCRIPTIONS,
             Reply(body=page("transcriptions", records, f"{TRANSCRIPTIONS}?Page=1&PageToken=PA1")),
-            Reply(body=page("transcriptions", [{"sid": "TR" + "e" * 32, "date_created": rfc(older, 1)}], f"{TRANSCRIPTIONS}?Page=2&PageToken=PA2")),
-            Reply(body=page("transcriptions", [{"sid": "TR" + "f" * 32, "date_created": rfc(older, 0)}], f"{TRANSCRIPTIONS}?Page=3&PageToken=PA3")),
+            Reply(
+                body=page(
+                    "transcriptions",
+                    [{"sid": "TR" + "e" * 32, "date_created": rfc(older, 1)}],
+                    f"{TRANSCRIPTIONS}?Page=2&PageToken=PA2",
+                )
+            ),
+            Reply(
+                body=page(
+                    "transcriptions",
+                    [{"sid": "TR" + "f" * 32, "date_created": rfc(older, 0)}],
+                    f"{TRANSCRIPTIONS}?Page=3&PageToken=PA3",
+                )
+            ),
             Reply(body=page("transcriptions", [{"sid": "TR" + "d" * 32, "date_created": rfc(older, 0)}])),
         )
         result = run(server, warehouse, BY_NAME["transcriptions"], Window.for_days(DAY, DAY))
@@ -99,7 +141,9 @@ def test_newest_first_scan_stops_at_the_first_older_record(warehouse):
 
 def test_tables_grow_new_catalogue_columns_and_keep_rows(warehouse):
     calls = BY_NAME["calls"]
-    narrow = Collection(**{**calls.__dict__, "columns": columns("sid:sid account_sid:sid start_time:rfc2822 status:text")})
+    narrow = Collection(
+        **{**calls.__dict__, "columns": columns("sid:sid account_sid:sid start_time:rfc2822 status:text")}
+    )
     with ScriptedServer() as server:
         server.script(CALLS, Reply(body=page("calls", [call(1)])))
         run(server, warehouse, narrow, Window.for_days(DAY, DAY))
@@ -107,7 +151,9 @@ def test_tables_grow_new_catalogue_columns_and_keep_rows(warehouse):
     # The record did not change, so the row is not rewritten: the new column is filled on its next change.
     assert result.unchanged == 1
     with connect(warehouse) as connection, connection.cursor() as cursor:
-        cursor.execute("select count(*) from information_schema.columns where table_schema='twilio' and table_name='calls' and column_name='duration'")
+        cursor.execute(
+            "select count(*) from information_schema.columns where table_schema='twilio' and table_name='calls' and column_name='duration'"
+        )
         assert cursor.fetchone()[0] == 1
 
 
@@ -121,16 +167,28 @@ def test_hostile_or_reserved_schema_names_are_refused_before_any_sql(warehouse, 
 
 
 def test_progress_is_logged_as_pages_arrive_not_per_record(warehouse):
-    pages = [page("calls", [call(n * 10 + i) for i in range(10)], f"{CALLS}?Page={n + 1}&PageToken=PA{n + 1}") for n in range(4)]
+    pages = [
+        page("calls", [call(n * 10 + i) for i in range(10)], f"{CALLS}?Page={n + 1}&PageToken=PA{n + 1}")
+        for n in range(4)
+    ]
     pages.append(page("calls", [call(99)]))
     lines: list[str] = []
     with ScriptedServer() as server:
         server.script(CALLS, *(Reply(body=p) for p in pages))
-        client = TwilioClient(BasicAuth(ACCOUNT, "token", "test"), Hosts.build(base_url=server.base_url), sleep=lambda s: None)
+        client = TwilioClient(
+            BasicAuth(ACCOUNT, "token", "test"), Hosts.build(base_url=server.base_url), sleep=lambda s: None
+        )
         sync_collection(
-            client=client, connect=lambda: connect(warehouse), schema="twilio", collection=BY_NAME["calls"],
-            window=Window.for_days(DAY, DAY), accounts=[ACCOUNT], main_account_sid=ACCOUNT, run_id="t",
-            log=lines.append, progress_every_seconds=0,
+            client=client,
+            connect=lambda: connect(warehouse),
+            schema="twilio",
+            collection=BY_NAME["calls"],
+            window=Window.for_days(DAY, DAY),
+            accounts=[ACCOUNT],
+            main_account_sid=ACCOUNT,
+            run_id="t",
+            log=lines.append,
+            progress_every_seconds=0,
         )
     # One line per page (the interval is 0 here; 5 s by default) and a final total, each with the rate.
     assert len(lines) == 6

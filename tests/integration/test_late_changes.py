@@ -16,15 +16,15 @@ import pytest
 
 from tests.conftest import TEST_NOW, connect, run_sync, sandbox_config, sync_env
 from twilio_assets.catalog import ALL_COLLECTIONS
-from twilio_assets.read_modes import PerParent, SentOrPending
 from twilio_assets.defs.automation import lookback_range
 from twilio_assets.instances import load_settings
 from twilio_assets.localdev.expected import expected_rows
+from twilio_assets.read_modes import PerParent, SentOrPending
 from twilio_assets.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.integration
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def stored(env, collection, window_days):
@@ -40,7 +40,10 @@ def stored(env, collection, window_days):
         if isinstance(collection.read, SentOrPending):
             where += f' or "{column}" is null'  # messages not sent yet belong to every window
     with connect(env) as connection, connection.cursor() as cursor:
-        cursor.execute(f'select "{collection.primary_key}", _raw, _deleted_at is not null from twilio."{collection.name}" {where}', params)
+        cursor.execute(
+            f'select "{collection.primary_key}", _raw, _deleted_at is not null from twilio."{collection.name}" {where}',
+            params,
+        )
         rows = cursor.fetchall()
     live = {key: raw for key, raw, deleted in rows if not deleted}
     deleted = {key for key, _, is_deleted in rows if is_deleted}
@@ -49,7 +52,9 @@ def stored(env, collection, window_days):
 
 def test_ticks_keep_every_refreshed_window_equal_to_twilio(warehouse, tmp_path):
     settings_file = tmp_path / "twilio_instances.yaml"
-    settings_file.write_text("instances:\n  - name: twilio\n    schema: twilio\n    env_prefix: TWILIO_\n    accounts: all\n")
+    settings_file.write_text(
+        "instances:\n  - name: twilio\n    schema: twilio\n    env_prefix: TWILIO_\n    accounts: all\n"
+    )
     with SandboxServer(sandbox_config(subaccounts=2)) as server:
         world, config = server.world, server.config
         accounts = [config.main_account_sid, *config.subaccount_sids]

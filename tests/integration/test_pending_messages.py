@@ -25,13 +25,19 @@ MESSAGES = BY_NAME["messages"]
 def sync(server, env, first: dt.date, last: dt.date):
     config = server.config
     client = TwilioClient(
-        BasicAuth(config.main_account_sid, config.auth_token, "test"), Hosts.build(base_url=server.base_url),
+        BasicAuth(config.main_account_sid, config.auth_token, "test"),
+        Hosts.build(base_url=server.base_url),
         limit=InFlightLimit(4),
     )
     return sync_collection(
-        client=client, connect=lambda: connect(env), schema="twilio", collection=MESSAGES,
-        window=Window.for_days(first, last), accounts=[config.main_account_sid],
-        main_account_sid=config.main_account_sid, run_id="test",
+        client=client,
+        connect=lambda: connect(env),
+        schema="twilio",
+        collection=MESSAGES,
+        window=Window.for_days(first, last),
+        accounts=[config.main_account_sid],
+        main_account_sid=config.main_account_sid,
+        run_id="test",
     )
 
 
@@ -83,7 +89,8 @@ def test_pending_messages_land_first_and_are_updated_when_sent_even_outside_the_
         expected_today = {r["sid"]: r for r in expected_records(world, "messages", [main], [today])}
         rows = stored(warehouse)
         in_scope = {
-            sid for sid, (raw, deleted) in rows.items()
+            sid
+            for sid, (raw, deleted) in rows.items()
             if not deleted and (raw["date_sent"] is None or sent_on(raw) == today)
         }
         assert in_scope == set(expected_today)

@@ -64,7 +64,8 @@ def test_rows_of_a_day_that_fell_out_of_retention_are_kept_not_marked_deleted(wa
     with SandboxServer(long_world(calls_per_day=20)) as sandbox:
         config, world = sandbox.config, sandbox.world
         client = TwilioClient(
-            BasicAuth(config.main_account_sid, config.auth_token, "t"), Hosts.build(base_url=sandbox.base_url),
+            BasicAuth(config.main_account_sid, config.auth_token, "t"),
+            Hosts.build(base_url=sandbox.base_url),
             limit=InFlightLimit(4),
         )
         main = config.main_account_sid
@@ -72,9 +73,14 @@ def test_rows_of_a_day_that_fell_out_of_retention_are_kept_not_marked_deleted(wa
 
         def sync():
             return sync_collection(
-                client=client, connect=lambda: connect(warehouse), schema="twilio",
-                collection=BY_NAME["call_feedback"], window=Window.for_days(day, day),
-                accounts=[config.main_account_sid], main_account_sid=config.main_account_sid, run_id="t",
+                client=client,
+                connect=lambda: connect(warehouse),
+                schema="twilio",
+                collection=BY_NAME["call_feedback"],
+                window=Window.for_days(day, day),
+                accounts=[config.main_account_sid],
+                main_account_sid=config.main_account_sid,
+                run_id="t",
             )
 
         first = sync()

@@ -12,9 +12,17 @@ import dagster as dg
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT, TEST_NOW, connect, create_database, drop_database, run_sync, sync_env
+from tests.conftest import (
+    REPO_ROOT,
+    TEST_NOW,
+    connect,
+    create_database,
+    drop_database,
+    run_sync,
+    sandbox_config,
+    sync_env,
+)
 from twilio_assets.sandbox.server import SandboxServer
-from tests.conftest import sandbox_config
 
 pytestmark = pytest.mark.integration
 
@@ -44,8 +52,10 @@ def postgres_instance(pg_server, tmp_path):
     home.mkdir()
     shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     env = {
-        "DAGSTER_PG_HOST": storage["PGHOST"], "DAGSTER_PG_PORT": storage["PGPORT"],
-        "DAGSTER_PG_USERNAME": storage["PGUSER"], "DAGSTER_PG_PASSWORD": storage["PGPASSWORD"],
+        "DAGSTER_PG_HOST": storage["PGHOST"],
+        "DAGSTER_PG_PORT": storage["PGPORT"],
+        "DAGSTER_PG_USERNAME": storage["PGUSER"],
+        "DAGSTER_PG_PASSWORD": storage["PGPASSWORD"],
         "DAGSTER_PG_DB": storage["PGDATABASE"],
     }
     with pytest.MonkeyPatch.context() as patch:
@@ -63,20 +73,39 @@ def test_no_secret_or_excluded_value_lands_anywhere(warehouse, postgres_instance
     instance, storage_env, home = postgres_instance
     assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
     settings = tmp_path / "twilio_instances.yaml"
-    settings.write_text(yaml.safe_dump({"instances": [{
-        "name": "twilio", "schema": "twilio", "env_prefix": "TWILIO_", "accounts": "all",
-        "exclude_properties": {"messages": ["body"], "transcriptions": ["transcription_text"]},
-        "hash_properties": {"messages": ["to", "from"]},
-    }]}))
+    settings.write_text(
+        yaml.safe_dump(
+            {
+                "instances": [
+                    {
+                        "name": "twilio",
+                        "schema": "twilio",
+                        "env_prefix": "TWILIO_",
+                        "accounts": "all",
+                        "exclude_properties": {"messages": ["body"], "transcriptions": ["transcription_text"]},
+                        "hash_properties": {"messages": ["to", "from"]},
+                    }
+                ]
+            }
+        )
+    )
     with SandboxServer(sandbox_config()) as server:
         config = server.config
         base = {**sync_env(warehouse, server), "TWILIO_INSTANCES_FILE": str(settings), "TWILIO_HASH_KEY": HASH_KEY}
         day = TEST_NOW.date().isoformat()
         first = config.first_day.isoformat()
-        oauth = {**base, "TWILIO_AUTH_TOKEN": "", "TWILIO_OAUTH_CLIENT_ID": config.oauth_client_id,
-                 "TWILIO_OAUTH_CLIENT_SECRET": config.oauth_client_secret}
-        api_key = {**base, "TWILIO_AUTH_TOKEN": "", "TWILIO_API_KEY_SID": config.api_key_sid,
-                   "TWILIO_API_KEY_SECRET": config.api_key_secret}
+        oauth = {
+            **base,
+            "TWILIO_AUTH_TOKEN": "",
+            "TWILIO_OAUTH_CLIENT_ID": config.oauth_client_id,
+            "TWILIO_OAUTH_CLIENT_SECRET": config.oauth_client_secret,
+        }
+        api_key = {
+            **base,
+            "TWILIO_AUTH_TOKEN": "",
+            "TWILIO_API_KEY_SID": config.api_key_sid,
+            "TWILIO_API_KEY_SECRET": config.api_key_secret,
+        }
         assert run_sync(oauth, first, day, instance=instance).success
         assert run_sync(api_key, day, day, instance=instance).success
         assert run_sync(base, day, day, instance=instance).success
@@ -86,7 +115,12 @@ def test_no_secret_or_excluded_value_lands_anywhere(warehouse, postgres_instance
         main = config.main_account_sid
         accounts = [main, *config.subaccount_sids]
         bodies = {m["body"] for a in accounts for m in server.world.records(a, "messages") if m.get("body")}
-        texts = {t["transcription_text"] for a in accounts for t in server.world.records(a, "transcriptions") if t.get("transcription_text")}
+        texts = {
+            t["transcription_text"]
+            for a in accounts
+            for t in server.world.records(a, "transcriptions")
+            if t.get("transcription_text")
+        }
 
     secrets = {
         "auth token": config.auth_token,

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.integration
 def table_rows(env, collection) -> dict[str, dict]:
     """Live rows of a raw table: primary key → the stored raw record."""
     with connect(env) as connection, connection.cursor() as cursor:
-        cursor.execute(f'select "{collection.primary_key}", _raw from "twilio"."{collection.name}" where _deleted_at is null')
+        cursor.execute(
+            f'select "{collection.primary_key}", _raw from "twilio"."{collection.name}" where _deleted_at is null'
+        )
         return {key: raw for key, raw in cursor.fetchall()}
 
 
@@ -87,7 +89,9 @@ def test_typed_columns_hold_parsed_values(sandbox, warehouse):
                from twilio.incoming_phone_numbers"""
         )
         blank_sids, blank_sids_kept = cursor.fetchone()
-        cursor.execute("select pg_typeof(start_time)::text, pg_typeof(price)::text, pg_typeof(duration)::text from twilio.calls limit 1")
+        cursor.execute(
+            "select pg_typeof(start_time)::text, pg_typeof(price)::text, pg_typeof(duration)::text from twilio.calls limit 1"
+        )
         types = cursor.fetchone()
     assert total > 0 and completed_with_times > 0 and child_legs > 0
     assert not_ended > 0, "calls still in progress at the sandbox's clock must be copied too"
@@ -124,9 +128,7 @@ def test_wrong_credentials_fail_clearly_and_leave_the_warehouse_as_it_was(sandbo
     wrong = {**env, "TWILIO_AUTH_TOKEN": "not-the-token-0123456789abcdef"}
     result = run_sync(wrong, day, day, raise_on_error=False)
     assert not result.success
-    messages = " ".join(
-        str(event.event_specific_data.error) for event in result.all_events if event.is_step_failure
-    )
+    messages = " ".join(str(event.event_specific_data.error) for event in result.all_events if event.is_step_failure)
     assert "error 20003" in messages and "TWILIO_AUTH_TOKEN" in messages
     assert "not-the-token-0123456789abcdef" not in messages
     assert sandbox.config.auth_token not in messages

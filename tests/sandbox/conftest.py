@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from sandbox_client import NOW, Admin, Api
+
 from twilio_assets.sandbox import SandboxConfig, SandboxServer
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 
 from twilio_assets.sandbox import SandboxServer
 
 # The tests' fixed clock, so expectations never depend on the day the suite runs.
-NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=UTC)
 
 
 def v2010(account_sid: str, resource: str) -> str:

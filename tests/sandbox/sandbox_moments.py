@@ -55,7 +55,9 @@ def moments(world: World, account_sid: str, day: date) -> dict[str, tuple[dateti
     unanswered = next(leg for leg in legs if leg.outcome in ("busy", "no-answer"))
     out["call unanswered"] = (at(unanswered.end, 1), unanswered.sid)
 
-    conf = next(s.conference for s in day_slots if s.conference is not None and s.conference.start > s.conference.created)
+    conf = next(
+        s.conference for s in day_slots if s.conference is not None and s.conference.start > s.conference.created
+    )
     out["conference init"] = (at(conf.created, 0.1), conf.sid)
     out["conference in-progress"] = (at(conf.start, 1), conf.sid)
     out["conference completed"] = (at(conf.end, 1), conf.sid)
@@ -71,7 +73,7 @@ def moments(world: World, account_sid: str, day: date) -> dict[str, tuple[dateti
 
     msgs = messages(world, account_sid, day)
     sent = next(m for m in msgs if len(m.steps) == 4 and m.error is None)
-    for (t, status) in sent.steps:
+    for t, status in sent.steps:
         out[f"message {status}"] = (at(t, 0.01), sent.sid)
     undelivered = next(m for m in msgs if m.error is not None and m.status(m.error_at) == "undelivered")
     out["message undelivered"] = (at(undelivered.error_at, 1), undelivered.sid)

@@ -13,7 +13,7 @@ import copy
 import json
 import re
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,9 +29,22 @@ HOSTS = {
     "twilio_insights_v1.json": "https://insights.twilio.com",
     "twilio_oauth_v2.json": "https://oauth.twilio.com",
 }
+# The products the sandbox serves under a path prefix (`/studio/v2/Flows` is studio.twilio.com/v2/Flows).
+PREFIXED_SPECS = {
+    "messaging": "twilio_messaging_v1.json",
+    "conversations": "twilio_conversations_v1.json",
+    "studio": "twilio_studio_v2.json",
+    "verify": "twilio_verify_v2.json",
+    "monitor": "twilio_monitor_v1.json",
+    "trunking": "twilio_trunking_v1.json",
+    "taskrouter": "twilio_taskrouter_v1.json",
+}
+HOSTS.update({spec: f"https://{host}.twilio.com" for host, spec in PREFIXED_SPECS.items()})
 
-_RFC2822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-                      r"\d{4} \d{2}:\d{2}:\d{2} \+0000$")
+_RFC2822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d{2}:\d{2}:\d{2} \+0000$"
+)
 
 
 def _rfc2822(value) -> bool:
@@ -111,7 +124,7 @@ def _fix_v2010(spec: dict) -> None:
         numbers[name] = {"nullable": True, "anyOf": [strict, {"type": "string", "maxLength": 0}]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def openapi(name: str) -> OpenAPI:
     spec = json.loads(spec_path(name).read_text())
     schemas = spec.get("components", {}).get("schemas", {})
@@ -126,7 +139,16 @@ def openapi(name: str) -> OpenAPI:
     return OpenAPI.from_dict(spec, config=config)
 
 
+def split_prefix(path: str) -> tuple[str | None, str]:
+    """('studio', '/v2/Flows') for the sandbox path '/studio/v2/Flows'; (None, path) without a product prefix."""
+    first, _, rest = path.lstrip("/").partition("/")
+    return (first, "/" + rest) if first in PREFIXED_SPECS else (None, path)
+
+
 def spec_for(path: str) -> str:
+    host, _ = split_prefix(path)
+    if host is not None:
+        return PREFIXED_SPECS[host]
     if path.startswith("/2010-04-01/"):
         return "twilio_api_v2010.json"
     if path.startswith("/v2/"):
@@ -143,7 +165,8 @@ def validate(response: requests.Response) -> None:
     prepared = response.request.copy()
     parts = urlsplit(prepared.url)
     name = spec_for(parts.path)
-    prepared.url = HOSTS[name] + parts.path + (f"?{parts.query}" if parts.query else "")
+    _, path = split_prefix(parts.path)
+    prepared.url = HOSTS[name] + path + (f"?{parts.query}" if parts.query else "")
     openapi(name).validate_response(RequestsOpenAPIRequest(prepared), RequestsOpenAPIResponse(response))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import requests
-
 from sandbox_client import NOW
+
 from twilio_assets.sandbox import COLLECTIONS
 
 
@@ -16,7 +16,10 @@ def test_info_describes_the_world(admin, server, world, config):
     assert info["first_day"] == "2025-03-08" and info["last_day"] == "2025-03-10"
     assert info["base_url"] == server.base_url
     assert [(a["nickname"], a["insights_enabled"]) for a in info["accounts"]] == [
-        ("main", True), ("sub1", True), ("sub2", True)]
+        ("main", True),
+        ("sub1", True),
+        ("sub2", True),
+    ]
     assert info["accounts"][0]["sid"] == config.main_account_sid
     for sid, counts in info["counts"].items():
         assert set(counts) == set(COLLECTIONS)

@@ -7,17 +7,24 @@ import json
 import time
 
 import pytest
-
 from sandbox_client import NOW, Api, v2010
+
 from twilio_assets.sandbox import SandboxConfig, SandboxServer
 
-AUTHENTICATE = {"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003",
-                "status": 401}
+AUTHENTICATE = {
+    "code": 20003,
+    "message": "Authenticate",
+    "more_info": "https://www.twilio.com/docs/errors/20003",
+    "status": 401,
+}
 
 
 def _token(server, config, **extra) -> dict:
-    form = {"grant_type": "client_credentials", "client_id": config.oauth_client_id,
-            "client_secret": config.oauth_client_secret}
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": config.oauth_client_id,
+        "client_secret": config.oauth_client_secret,
+    }
     r = Api(server.base_url).session.post(server.base_url + "/v2/token", data=form, params=extra)
     assert r.status_code == 200, r.text
     return r.json()
@@ -68,7 +75,8 @@ def test_tampered_bearer_token_is_rejected(server, config, main_sid):
     boosted["exp"] += 10_000
     forged_claims = base64.urlsafe_b64encode(json.dumps(boosted).encode()).rstrip(b"=").decode()
     r = Api(server.base_url, headers={"Authorization": f"Bearer {header}.{forged_claims}.{sig}"}).get(
-        v2010(main_sid, "Calls"))
+        v2010(main_sid, "Calls")
+    )
     assert r.status_code == 401 and r.json() == AUTHENTICATE
 
 
@@ -89,15 +97,22 @@ def test_token_response_and_real_time_expiry(server, config, admin, main_sid):
     assert r.status_code == 401 and r.json() == AUTHENTICATE
 
 
-@pytest.mark.parametrize("form,expected", [
-    ({"client_secret": "wrong"}, 20003),
-    ({"client_id": "OQ" + "0" * 32}, 20003),
-    ({"grant_type": "password"}, 20001),
-    ({"grant_type": ""}, 20001),
-])
+@pytest.mark.parametrize(
+    "form,expected",
+    [
+        ({"client_secret": "wrong"}, 20003),
+        ({"client_id": "OQ" + "0" * 32}, 20003),
+        ({"grant_type": "password"}, 20001),
+        ({"grant_type": ""}, 20001),
+    ],
+)
 def test_token_errors(server, config, form, expected):
-    data = {"grant_type": "client_credentials", "client_id": config.oauth_client_id,
-            "client_secret": config.oauth_client_secret, **form}
+    data = {
+        "grant_type": "client_credentials",
+        "client_id": config.oauth_client_id,
+        "client_secret": config.oauth_client_secret,
+        **form,
+    }
     r = Api(server.base_url).session.post(server.base_url + "/v2/token", data=data)
     # The oauth v2 spec documents 400 (and 500) for this operation, nothing else.
     assert r.status_code == 400
@@ -147,9 +162,14 @@ def test_accounts_list_for_main_credentials(api, world):
 
 
 def test_unknown_accounts_and_paths_are_not_found(api, main_sid):
-    for path in (v2010("AC" + "1" * 32, "Calls"), "/2010-04-01/Accounts/ACxyz/Calls.json",
-                 f"/2010-04-01/Accounts/{main_sid}/Queues.json", "/v1/Voice/Nope", "/nope",
-                 f"/2010-04-01/Accounts/{main_sid}/Calls"):
+    for path in (
+        v2010("AC" + "1" * 32, "Calls"),
+        "/2010-04-01/Accounts/ACxyz/Calls.json",
+        f"/2010-04-01/Accounts/{main_sid}/Queues.json",
+        "/v1/Voice/Nope",
+        "/nope",
+        f"/2010-04-01/Accounts/{main_sid}/Calls",
+    ):
         r = api.get(path)
         assert r.status_code == 404, path
         assert r.json()["code"] == 20404 and r.json()["status"] == 404

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sandbox_client import NOW, Api, v2010
 from sandbox_moments import at, deleted_recording, messages, moments, slots
+
 from twilio_assets.sandbox import SandboxConfig, World
 
 DAY = date(2025, 3, 9)
@@ -23,8 +24,12 @@ def test_a_call_moves_through_its_lifecycle(api, admin, world, main_sid):
     steps = [(at(leg.created, -1), None)]
     if leg.queued_until > leg.created:
         steps.append((at(leg.created, 0.1), "queued"))
-    steps += [(at(leg.queued_until, 0.1), "ringing"), (at(leg.ringing_until, 0.1), "in-progress"),
-              (at(leg.end, 0.1), "completed"), (at(leg.price_at, 0.1), "completed")]
+    steps += [
+        (at(leg.queued_until, 0.1), "ringing"),
+        (at(leg.ringing_until, 0.1), "in-progress"),
+        (at(leg.end, 0.1), "completed"),
+        (at(leg.price_at, 0.1), "completed"),
+    ]
     seen = []
     for instant, status in steps:
         admin.set_now(instant)
@@ -76,7 +81,9 @@ def test_the_clock_crosses_into_a_new_day(api, admin, world, main_sid):
     assert world.days()[-1] == NOW.date()
     admin.set_now(NOW + timedelta(days=1))
     assert world.days()[-1] == NOW.date() + timedelta(days=1)
-    new_day = api.all(v2010(main_sid, "Messages"), "messages", {"DateSent": (NOW.date() + timedelta(days=1)).isoformat()})
+    new_day = api.all(
+        v2010(main_sid, "Messages"), "messages", {"DateSent": (NOW.date() + timedelta(days=1)).isoformat()}
+    )
     assert new_day and new_day == list(world.records_for_day(main_sid, "messages", NOW.date() + timedelta(days=1)))
     info = admin.info()
     assert info["last_day"] == (NOW.date() + timedelta(days=1)).isoformat()
@@ -90,7 +97,8 @@ def test_same_config_same_world_other_seed_other_world(config):
         assert list(a.records(main, name)) == list(b.records(main, name))
     assert other.account_nicknames["main"] != main
     assert [c["sid"] for c in a.records(main, "calls")] != [
-        c["sid"] for c in other.records(other.account_nicknames["main"], "calls")]
+        c["sid"] for c in other.records(other.account_nicknames["main"], "calls")
+    ]
 
 
 def test_deleted_messages_vanish_a_few_hours_after_creation(api, admin, world, main_sid):
@@ -115,12 +123,16 @@ def test_deleted_recordings_stay_listed_as_deleted_on_request(server_busy):
     rec, day = deleted_recording(world, main_sid)
     params = {"DateCreated": day.isoformat()}
     listed = {r["sid"] for r in api.all(v2010(main_sid, "Recordings"), "recordings", params)}
-    soft = {r["sid"]: r for r in api.all(v2010(main_sid, "Recordings"), "recordings",
-                                         {**params, "IncludeSoftDeleted": "true"})}
+    soft = {
+        r["sid"]: r
+        for r in api.all(v2010(main_sid, "Recordings"), "recordings", {**params, "IncludeSoftDeleted": "true"})
+    }
     assert rec.sid not in listed and soft[rec.sid]["status"] == "deleted"
-    assert set(soft) - listed == {r.sid for s in slots(world, main_sid, day)
-                                  if (r := s.recording) is not None and r.deleted_at is not None
-                                  and r.deleted_at <= world.now_us}
+    assert set(soft) - listed == {
+        r.sid
+        for s in slots(world, main_sid, day)
+        if (r := s.recording) is not None and r.deleted_at is not None and r.deleted_at <= world.now_us
+    }
 
 
 def test_summaries_and_annotations_appear_on_schedule(api, admin, world, main_sid):

@@ -10,15 +10,20 @@ from datetime import date, timedelta
 import openapi_schema_validator
 import pytest
 from openapi_core.validation.response.exceptions import InvalidData
-
 from sandbox_client import v2010
 from sandbox_moments import at, deleted_recording, messages, moments, scheduled
 from sandbox_spec import error_schema, spec_path, validate
 
 DAY = "2025-03-09"
 V2010_CASES = {
-    "Calls": [{}, {"StartTime": DAY}, {"StartTime>": DAY, "Status": "completed"}, {"StartTime<": DAY},
-              {"EndTime>": "2025-03-09T18:00:00Z"}, {"StartTime": DAY, "Status": "busy"}],
+    "Calls": [
+        {},
+        {"StartTime": DAY},
+        {"StartTime>": DAY, "Status": "completed"},
+        {"StartTime<": DAY},
+        {"EndTime>": "2025-03-09T18:00:00Z"},
+        {"StartTime": DAY, "Status": "busy"},
+    ],
     "Messages": [{}, {"DateSent": DAY}, {"DateSent>": "2025-03-09T06:00:00Z", "DateSent<": DAY}],
     "Conferences": [{}, {"DateCreated": DAY}, {"Status": "completed"}, {"DateUpdated>": DAY}],
     "Recordings": [{}, {"DateCreated<": DAY}, {"IncludeSoftDeleted": "true"}],
@@ -26,9 +31,15 @@ V2010_CASES = {
     "Addresses": [{}, {"IsoCountry": "US"}],
     "IncomingPhoneNumbers": [{}, {"PhoneNumber": "1"}],
 }
-LIST_KEYS = {"Calls": "calls", "Messages": "messages", "Conferences": "conferences", "Recordings": "recordings",
-             "Transcriptions": "transcriptions", "Addresses": "addresses",
-             "IncomingPhoneNumbers": "incoming_phone_numbers"}
+LIST_KEYS = {
+    "Calls": "calls",
+    "Messages": "messages",
+    "Conferences": "conferences",
+    "Recordings": "recordings",
+    "Transcriptions": "transcriptions",
+    "Addresses": "addresses",
+    "IncomingPhoneNumbers": "incoming_phone_numbers",
+}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -68,8 +79,11 @@ def test_validator_rejects_what_the_spec_forbids(api, main_sid):
         body = good.json()
         tamper(body["calls"][0])
         bad._content = json.dumps(body).encode()
-        with pytest.raises(InvalidData):
+        try:
             validate(bad)
+        except InvalidData:
+            continue
+        pytest.fail(f"the spec accepted a record with this change: {name}")
     # The same for a single fetched message (its own operation in the spec).
     sid = api.get(v2010(main_sid, "Messages"), {"PageSize": 1}).json()["messages"][0]["sid"]
     fetched = api.get(f"/2010-04-01/Accounts/{main_sid}/Messages/{sid}.json")
@@ -92,8 +106,12 @@ def test_v2010_lists_conform(api, main_sid, sub_sid, resource):
 
 def test_empty_pages_conform(api, main_sid):
     # A day before the sandbox's first, yet within every retention limit.
-    for resource, key in [("Calls", "StartTime"), ("Messages", "DateSent"), ("Conferences", "DateCreated"),
-                          ("Recordings", "DateCreated")]:
+    for resource, key in [
+        ("Calls", "StartTime"),
+        ("Messages", "DateSent"),
+        ("Conferences", "DateCreated"),
+        ("Recordings", "DateCreated"),
+    ]:
         r = api.get(v2010(main_sid, resource), {key: "2025-03-01"})
         assert r.json()[LIST_KEYS[resource]] == []
         validate(r)
@@ -110,14 +128,30 @@ def test_every_lifecycle_state_conforms(api, admin, world, main_sid):
     """At instants where records are queued, ringing, in progress, processing, priced...,
     every endpoint's recent records validate, and those states really were served."""
     day = date(2025, 3, 9)
-    seen: dict[str, set] = {c: set() for c in ("calls", "messages", "conferences", "recordings", "transcriptions",
-                                              "participants", "call_summaries", "insights_conferences")}
-    for name, (instant, _) in sorted(moments(world, main_sid, day).items()):
+    seen: dict[str, set] = {
+        c: set()
+        for c in (
+            "calls",
+            "messages",
+            "conferences",
+            "recordings",
+            "transcriptions",
+            "participants",
+            "call_summaries",
+            "insights_conferences",
+        )
+    }
+    for _name, (instant, _) in sorted(moments(world, main_sid, day).items()):
         admin.set_now(instant)
         # Records of the last few hours: small pages, and every state of the instant is in them.
         since = (instant - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        for resource, key in [("Calls", "StartTime>"), ("Messages", "DateSent>"), ("Conferences", "DateCreated>"),
-                              ("Recordings", "DateCreated>"), ("Transcriptions", None)]:
+        for resource, key in [
+            ("Calls", "StartTime>"),
+            ("Messages", "DateSent>"),
+            ("Conferences", "DateCreated>"),
+            ("Recordings", "DateCreated>"),
+            ("Transcriptions", None),
+        ]:
             params = {"PageSize": 1000, "IncludeSoftDeleted": "true"}
             if key:
                 params[key] = since
@@ -169,8 +203,18 @@ def test_message_fetch_conforms_in_every_state(api, admin, world, main_sid):
         seen.add(r.json()["status"])
         # The list around it conforms too (the leading null-date_sent block included).
         validate(api.get(v2010(main_sid, "Messages"), {"PageSize": 20}))
-    assert {"scheduled", "accepted", "queued", "sending", "sent", "delivered", "canceled", "received",
-            "undelivered", "failed"} <= seen
+    assert {
+        "scheduled",
+        "accepted",
+        "queued",
+        "sending",
+        "sent",
+        "delivered",
+        "canceled",
+        "received",
+        "undelivered",
+        "failed",
+    } <= seen
 
 
 def test_soft_deleted_recordings_conform(server_busy):
@@ -182,10 +226,16 @@ def test_soft_deleted_recordings_conform(server_busy):
     assert served[rec.sid]["status"] == "deleted"
 
 
-@pytest.mark.parametrize("params", [
-    {}, {"StartTime": "3d"}, {"StartTime": "2025-03-08T00:00:00Z", "EndTime": "2025-03-09T00:00:00Z"},
-    {"StartTime": "1w", "ProcessingState": "completed"}, {"StartTime": "30m", "ProcessingState": "partial"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"StartTime": "3d"},
+        {"StartTime": "2025-03-08T00:00:00Z", "EndTime": "2025-03-09T00:00:00Z"},
+        {"StartTime": "1w", "ProcessingState": "completed"},
+        {"StartTime": "30m", "ProcessingState": "partial"},
+    ],
+)
 def test_call_summaries_conform(api, sub_sid, params):
     pages = api.pages("/v1/Voice/Summaries", {**params, "PageSize": 20})
     for page in pages:
@@ -200,8 +250,9 @@ def test_insights_conferences_and_participants_conform(api):
         validate(page)
         confs += page.json()["conferences"]
     assert len(confs) > 2
-    for page in api.pages("/v1/Conferences", {"CreatedAfter": "2025-03-09T00:00:00Z",
-                                               "CreatedBefore": "2025-03-10T00:00:00Z"}):
+    for page in api.pages(
+        "/v1/Conferences", {"CreatedAfter": "2025-03-09T00:00:00Z", "CreatedBefore": "2025-03-10T00:00:00Z"}
+    ):
         validate(page)
     for conf in confs:
         for page in api.pages(f"/v1/Conferences/{conf['conference_sid']}/Participants", {"PageSize": 2}):
@@ -209,13 +260,20 @@ def test_insights_conferences_and_participants_conform(api):
 
 
 def test_oauth_token_responses_conform(server, config, anon):
-    ok = anon.session.post(server.base_url + "/v2/token", data={
-        "grant_type": "client_credentials", "client_id": config.oauth_client_id,
-        "client_secret": config.oauth_client_secret})
+    ok = anon.session.post(
+        server.base_url + "/v2/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": config.oauth_client_id,
+            "client_secret": config.oauth_client_secret,
+        },
+    )
     assert ok.status_code == 200
     validate(ok)
-    wrong = anon.session.post(server.base_url + "/v2/token", data={
-        "grant_type": "client_credentials", "client_id": config.oauth_client_id, "client_secret": "nope"})
+    wrong = anon.session.post(
+        server.base_url + "/v2/token",
+        data={"grant_type": "client_credentials", "client_id": config.oauth_client_id, "client_secret": "nope"},
+    )
     assert wrong.status_code == 400
     validate(wrong)
 
@@ -239,6 +297,9 @@ def test_error_bodies_match_twilio_error_schema(server, config, api, anon, sub_a
         assert response.status_code == status, response.text
         body = response.json()
         validator.validate(body)
-        assert body == {"code": code, "message": body["message"],
-                        "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
-
+        assert body == {
+            "code": code,
+            "message": body["message"],
+            "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            "status": status,
+        }

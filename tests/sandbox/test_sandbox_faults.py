@@ -10,8 +10,8 @@ import time
 
 import pytest
 import requests
-
 from sandbox_client import NOW, Admin, Api, v2010
+
 from twilio_assets.sandbox import SandboxConfig, SandboxServer
 
 
@@ -47,8 +47,12 @@ def test_concurrency_limit_answers_429_above_the_limit(server, admin, config, ma
     statuses = sorted(r.status_code for r in results)
     assert statuses.count(200) >= 1 and statuses.count(429) >= 1, statuses
     limited = next(r for r in results if r.status_code == 429)
-    assert limited.json() == {"code": 20429, "message": "Too Many Requests",
-                              "more_info": "https://www.twilio.com/docs/errors/20429", "status": 429}
+    assert limited.json() == {
+        "code": 20429,
+        "message": "Too Many Requests",
+        "more_info": "https://www.twilio.com/docs/errors/20429",
+        "status": 429,
+    }
     assert int(limited.headers["Twilio-Concurrent-Requests"]) > 2
     assert _served(admin)["concurrency"] == statuses.count(429)
 
@@ -75,9 +79,12 @@ def test_rate_5xx_answers_500_or_503_with_a_twilio_body(api, admin, main_sid):
     for page in range(12):
         r = api.get(v2010(main_sid, "Calls"), {"Page": page})
         assert r.status_code in (500, 503)
-        assert r.json() == {"code": 20000 + r.status_code, "message": r.json()["message"],
-                            "more_info": f"https://www.twilio.com/docs/errors/{20000 + r.status_code}",
-                            "status": r.status_code}
+        assert r.json() == {
+            "code": 20000 + r.status_code,
+            "message": r.json()["message"],
+            "more_info": f"https://www.twilio.com/docs/errors/{20000 + r.status_code}",
+            "status": r.status_code,
+        }
         seen.add(r.status_code)
     assert seen == {500, 503}
     assert _served(admin)["5xx"] == 12
@@ -111,22 +118,30 @@ def test_truncated_bodies_announce_the_full_length(server, admin, api, config, m
         api.get(v2010(main_sid, "Calls"))
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
         token = base64.b64encode(f"{main_sid}:{config.auth_token}".encode()).decode()
-        sock.sendall(f"GET {v2010(main_sid, 'Calls')} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {token}\r\n\r\n"
-                     .encode())
+        sock.sendall(
+            f"GET {v2010(main_sid, 'Calls')} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {token}\r\n\r\n".encode()
+        )
         raw = b""
         while chunk := sock.recv(65536):
             raw += chunk
     head, _, body = raw.partition(b"\r\n\r\n")
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    length = int(
+        next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+    )
     assert head.startswith(b"HTTP/1.1 200") and 0 < len(body) < length
     assert _served(admin)["truncate"] == 2
 
 
 def test_token_ttl_knob(server, admin, config):
     admin.faults(token_ttl_seconds=42)
-    r = requests.post(server.base_url + "/v2/token", data={
-        "grant_type": "client_credentials", "client_id": config.oauth_client_id,
-        "client_secret": config.oauth_client_secret})
+    r = requests.post(
+        server.base_url + "/v2/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": config.oauth_client_id,
+            "client_secret": config.oauth_client_secret,
+        },
+    )
     assert r.json()["expires_in"] == 42
 
 

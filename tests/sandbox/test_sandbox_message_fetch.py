@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sandbox_client import Api, v2010
 from sandbox_moments import at, messages
+
 from twilio_assets.sandbox import SandboxConfig, SandboxServer
 
 DAY = datetime(2025, 3, 9).date()
@@ -18,8 +19,12 @@ def _path(account: str, sid: str) -> str:
 
 def _is_not_found(response, path: str) -> None:
     assert response.status_code == 404
-    assert response.json() == {"code": 20404, "message": f"The requested resource {path} was not found",
-                               "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404}
+    assert response.json() == {
+        "code": 20404,
+        "message": f"The requested resource {path} was not found",
+        "more_info": "https://www.twilio.com/docs/errors/20404",
+        "status": 404,
+    }
 
 
 def test_every_listed_message_fetches_as_listed(api, key_api, world):
@@ -57,7 +62,7 @@ def test_unknown_foreign_future_and_deleted_sids_are_not_found(api, sub_api, adm
 
 
 def test_malformed_sids_and_other_methods():
-    cfg = SandboxConfig(now=datetime(2025, 3, 10, 12, tzinfo=timezone.utc), subaccounts=0)
+    cfg = SandboxConfig(now=datetime(2025, 3, 10, 12, tzinfo=UTC), subaccounts=0)
     with SandboxServer(cfg) as server:
         api = Api(server.base_url, auth=(cfg.main_account_sid, cfg.auth_token))
         for sid in ("SM123", "CA" + "0" * 32, "SM" + "g" * 32):
@@ -69,14 +74,16 @@ def test_malformed_sids_and_other_methods():
 
 
 def test_fetch_is_quick_in_a_day_of_a_million_messages():
-    cfg = SandboxConfig(now=datetime(2025, 3, 10, 23, 59, 59, tzinfo=timezone.utc), days=1, subaccounts=0,
-                        messages_per_day=1_000_000)
+    cfg = SandboxConfig(
+        now=datetime(2025, 3, 10, 23, 59, 59, tzinfo=UTC), days=1, subaccounts=0, messages_per_day=1_000_000
+    )
     with SandboxServer(cfg) as server:
         main = cfg.main_account_sid
         api = Api(server.base_url, auth=(main, cfg.auth_token))
         # Messages from early in the day: the newest at or before 06:00 (a cheap cut, unlike a deep Page offset).
-        deep = api.get(v2010(main, "Messages"), {"DateSent": "2025-03-10", "DateSent<": "2025-03-10T06:00:00Z",
-                                                 "PageSize": 3}).json()
+        deep = api.get(
+            v2010(main, "Messages"), {"DateSent": "2025-03-10", "DateSent<": "2025-03-10T06:00:00Z", "PageSize": 3}
+        ).json()
         assert len(deep["messages"]) == 3 and deep["messages"][0]["date_sent"].startswith("Mon, 10 Mar 2025 0")
         started = time.perf_counter()
         for record in deep["messages"]:

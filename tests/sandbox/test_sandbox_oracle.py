@@ -9,8 +9,8 @@ from email.utils import parsedate_to_datetime
 from itertools import takewhile
 
 import pytest
-
 from sandbox_client import NOW, Api, v2010
+
 from twilio_assets.localdev.expected import expected_rows
 from twilio_assets.sandbox import SandboxConfig, SandboxServer, World
 from twilio_assets.sandbox.oracle import expected_records
@@ -66,23 +66,42 @@ def test_pending_messages_older_than_36_days_before_the_first_day_are_left_out()
 def test_day_collections_match_the_server_filters(api, world, main_sid, sub_sid):
     for account in (main_sid, sub_sid):
         for day in DAYS:
-            for collection, resource, param in (("calls", "Calls", "StartTime"), ("conferences", "Conferences", "DateCreated"),
-                                                ("recordings", "Recordings", "DateCreated")):
+            for collection, resource, param in (
+                ("calls", "Calls", "StartTime"),
+                ("conferences", "Conferences", "DateCreated"),
+                ("recordings", "Recordings", "DateCreated"),
+            ):
                 served = api.all(v2010(account, resource), collection, {param: day.isoformat(), "PageSize": 1000})
                 assert list(expected_records(world, collection, [account], [day])) == served
-            transcriptions = [t for t in api.all(v2010(account, "Transcriptions"), "transcriptions", {"PageSize": 1000})
-                              if _created_day(t) == day]
+            transcriptions = [
+                t
+                for t in api.all(v2010(account, "Transcriptions"), "transcriptions", {"PageSize": 1000})
+                if _created_day(t) == day
+            ]
             assert list(expected_records(world, "transcriptions", [account], [day])) == transcriptions
-            window = {"StartTime": f"{day}T00:00:00Z", "EndTime": f"{day + timedelta(days=1)}T00:00:00Z",
-                      "PageSize": 1000, "Subaccount": account}
+            window = {
+                "StartTime": f"{day}T00:00:00Z",
+                "EndTime": f"{day + timedelta(days=1)}T00:00:00Z",
+                "PageSize": 1000,
+                "Subaccount": account,
+            }
             summaries = api.all("/v1/Voice/Summaries", "call_summaries", window)
             feedback = list(expected_records(world, "call_feedback", [account], [day]))
             assert feedback == [s for s in summaries if s["annotation"]] and len(feedback) < len(summaries)
-            conferences = api.all("/v1/Conferences", "conferences", {
-                "CreatedAfter": f"{day}T00:00:00Z", "CreatedBefore": f"{day + timedelta(days=1)}T00:00:00Z",
-                "Subaccount": account})
-            participants = [p for c in conferences
-                            for p in api.all(f"/v1/Conferences/{c['conference_sid']}/Participants", "participants")]
+            conferences = api.all(
+                "/v1/Conferences",
+                "conferences",
+                {
+                    "CreatedAfter": f"{day}T00:00:00Z",
+                    "CreatedBefore": f"{day + timedelta(days=1)}T00:00:00Z",
+                    "Subaccount": account,
+                },
+            )
+            participants = [
+                p
+                for c in conferences
+                for p in api.all(f"/v1/Conferences/{c['conference_sid']}/Participants", "participants")
+            ]
             assert list(expected_records(world, "conference_participants", [account], [day])) == participants
 
 
@@ -124,14 +143,17 @@ def test_expected_rows_wraps_the_oracle_by_collection_name(world, main_sid):
         name = "messages"
 
     assert list(expected_rows(world, Named(), [main_sid], DAYS[1:])) == list(
-        expected_records(world, "messages", [main_sid], DAYS[1:]))
+        expected_records(world, "messages", [main_sid], DAYS[1:])
+    )
     with pytest.raises(KeyError):
         list(expected_records(world, "call_summaries", [main_sid]))
 
 
 def test_the_oracle_loads_nothing_of_the_engine():
-    code = ("import sys, twilio_assets.sandbox.oracle, twilio_assets.localdev.expected; "
-            "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
-            "(['twilio_assets', 'sync'], ['twilio_assets', 'catalog'], ['twilio_assets', 'warehouse'])))")
+    code = (
+        "import sys, twilio_assets.sandbox.oracle, twilio_assets.localdev.expected; "
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
+        "(['twilio_assets', 'sync'], ['twilio_assets', 'catalog'], ['twilio_assets', 'warehouse'])))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -5,13 +5,17 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-
 from sandbox_client import Api, v2010
 
-V2010 = [("Calls", "calls", "calls"), ("Messages", "messages", "messages"),
-         ("Conferences", "conferences", "conferences"), ("Recordings", "recordings", "recordings"),
-         ("Transcriptions", "transcriptions", "transcriptions"), ("Addresses", "addresses", "addresses"),
-         ("IncomingPhoneNumbers", "incoming_phone_numbers", "incoming_phone_numbers")]
+V2010 = [
+    ("Calls", "calls", "calls"),
+    ("Messages", "messages", "messages"),
+    ("Conferences", "conferences", "conferences"),
+    ("Recordings", "recordings", "recordings"),
+    ("Transcriptions", "transcriptions", "transcriptions"),
+    ("Addresses", "addresses", "addresses"),
+    ("IncomingPhoneNumbers", "incoming_phone_numbers", "incoming_phone_numbers"),
+]
 
 
 @pytest.mark.parametrize("resource,list_key,collection", V2010)
@@ -31,10 +35,13 @@ def test_paging_reads_exactly_the_world(api, world, config, resource, list_key, 
         assert pages[-1].json()["next_page_uri"] is None
 
 
-@pytest.mark.parametrize("path,collection,list_key,params", [
-    ("/v1/Voice/Summaries", "call_summaries", "call_summaries", {"StartTime": "1w"}),
-    ("/v1/Conferences", "insights_conferences", "conferences", {}),
-])
+@pytest.mark.parametrize(
+    "path,collection,list_key,params",
+    [
+        ("/v1/Voice/Summaries", "call_summaries", "call_summaries", {"StartTime": "1w"}),
+        ("/v1/Conferences", "insights_conferences", "conferences", {}),
+    ],
+)
 def test_insights_paging_reads_exactly_the_world(api, world, server, path, collection, list_key, params):
     for account in world.account_nicknames.values():
         pages = api.pages(path, {**params, "PageSize": 9, "Subaccount": account})
@@ -54,16 +61,16 @@ def test_historic_participants_page_per_conference(api, world, server, main_sid)
     for conf in conferences:
         sid = conf["conference_sid"]
         got = api.all(f"/v1/Conferences/{sid}/Participants", "participants", {"PageSize": 1})
-        assert got == list(world.records(main_sid, "conference_participants", conference_sid=sid,
-                                         base_url=server.base_url))
+        assert got == list(
+            world.records(main_sid, "conference_participants", conference_sid=sid, base_url=server.base_url)
+        )
         assert 2 <= len(got) <= 4
         total += len(got)
     assert total == world.count(main_sid, "conference_participants")
 
 
 def test_next_page_uri_carries_filters_size_page_and_token(api, main_sid):
-    body = api.get(v2010(main_sid, "Messages"),
-                   {"DateSent>": "2025-03-09", "To": "+10000000000", "PageSize": 3}).json()
+    body = api.get(v2010(main_sid, "Messages"), {"DateSent>": "2025-03-09", "To": "+10000000000", "PageSize": 3}).json()
     assert body["messages"] == []
     body = api.get(v2010(main_sid, "Messages"), {"DateSent>": "2025-03-09", "Junk": "x", "PageSize": 3}).json()
     nxt = urlsplit(body["next_page_uri"])
@@ -80,7 +87,7 @@ def test_next_page_uri_carries_filters_size_page_and_token(api, main_sid):
 def test_previous_page_uri_returns_the_previous_page(api, main_sid):
     pages = api.pages(v2010(main_sid, "Calls"), {"PageSize": 10})
     assert len(pages) >= 3
-    for earlier, later in zip(pages, pages[1:]):
+    for earlier, later in zip(pages, pages[1:], strict=False):
         back = api.get(later.json()["previous_page_uri"]).json()
         assert back["calls"] == earlier.json()["calls"]
         assert back["page"] == earlier.json()["page"]
@@ -92,8 +99,9 @@ def test_default_and_maximum_page_size(api, main_sid):
     assert api.get(v2010(main_sid, "Messages"), {"PageSize": 1000}).status_code == 200
 
 
-@pytest.mark.parametrize("value,code", [("1001", 20007), ("5000", 20007), ("0", 20001), ("-3", 20001),
-                                        ("ten", 20001), ("2.5", 20001)])
+@pytest.mark.parametrize(
+    "value,code", [("1001", 20007), ("5000", 20007), ("0", 20001), ("-3", 20001), ("ten", 20001), ("2.5", 20001)]
+)
 def test_page_size_limits(api, main_sid, value, code):
     for path in (v2010(main_sid, "Calls"), "/v1/Voice/Summaries"):
         r = api.get(path, {"PageSize": value})

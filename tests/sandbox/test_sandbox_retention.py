@@ -12,9 +12,9 @@ from datetime import timedelta
 import openapi_schema_validator
 import pytest
 import requests
-
 from sandbox_client import NOW, Api, v2010
 from sandbox_spec import error_schema
+
 from twilio_assets.sandbox import SandboxConfig, SandboxServer
 
 TODAY = NOW.date()
@@ -34,8 +34,12 @@ def _refused(response: requests.Response, code: int) -> dict:
     assert response.status_code == 400, response.text
     body = response.json()
     openapi_schema_validator.OAS30Validator(error_schema()).validate(body)
-    assert body == {"code": code, "message": body["message"],
-                    "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": 400}
+    assert body == {
+        "code": code,
+        "message": body["message"],
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": 400,
+    }
     return body
 
 
@@ -55,18 +59,24 @@ def test_messages_older_than_400_days_cannot_be_listed(old):
     server, api, main = old
     world = server.world
     too_old = OLDEST_MESSAGE_DAY - timedelta(days=1)
-    for params in ({"DateSent": too_old.isoformat()}, {"DateSent>": too_old.isoformat()},
-                   {"DateSent>": f"{too_old}T23:59:59Z", "DateSent<": TODAY.isoformat()},
-                   {"DateSent<": too_old.isoformat()}, {"DateSent": (TODAY - timedelta(days=405)).isoformat()}):
+    for params in (
+        {"DateSent": too_old.isoformat()},
+        {"DateSent>": too_old.isoformat()},
+        {"DateSent>": f"{too_old}T23:59:59Z", "DateSent<": TODAY.isoformat()},
+        {"DateSent<": too_old.isoformat()},
+        {"DateSent": (TODAY - timedelta(days=405)).isoformat()},
+    ):
         body = _refused(api.get(v2010(main, "Messages"), params), 20004)
         assert "400 days" in body["message"] and "BulkExport" in body["message"]
     # The oldest day still inside retention is served, and as the world says.
     got = api.all(v2010(main, "Messages"), "messages", {"DateSent": OLDEST_MESSAGE_DAY.isoformat()})
     assert got and got == list(world.records_for_day(main, "messages", OLDEST_MESSAGE_DAY))
-    window = api.all(v2010(main, "Messages"), "messages", {"DateSent>": OLDEST_MESSAGE_DAY.isoformat(),
-                                                           "PageSize": 1000})
-    assert len(window) == sum(world.count(main, "messages", day=OLDEST_MESSAGE_DAY + timedelta(days=k))
-                              for k in range(401))
+    window = api.all(
+        v2010(main, "Messages"), "messages", {"DateSent>": OLDEST_MESSAGE_DAY.isoformat(), "PageSize": 1000}
+    )
+    assert len(window) == sum(
+        world.count(main, "messages", day=OLDEST_MESSAGE_DAY + timedelta(days=k)) for k in range(401)
+    )
     # Unfiltered lists are not refused; nor are other resources' date filters on those days.
     assert api.get(v2010(main, "Messages")).status_code == 200
     assert api.get(v2010(main, "Calls"), {"StartTime": too_old.isoformat()}).status_code == 200
@@ -85,10 +95,12 @@ def test_voice_insights_keeps_30_days(old):
     for path, params in refused:
         body = _refused(api.get(path, params), 17002)
         assert "30 days" in body["message"]
-    for path, params in [("/v1/Voice/Summaries", {"StartTime": f"{OLDEST_INSIGHTS_DAY}T00:00:00Z"}),
-                         ("/v1/Voice/Summaries", {"StartTime": "4w"}),
-                         ("/v1/Conferences", {"CreatedAfter": f"{OLDEST_INSIGHTS_DAY}T00:00:00Z"}),
-                         ("/v1/Conferences", {})]:
+    for path, params in [
+        ("/v1/Voice/Summaries", {"StartTime": f"{OLDEST_INSIGHTS_DAY}T00:00:00Z"}),
+        ("/v1/Voice/Summaries", {"StartTime": "4w"}),
+        ("/v1/Conferences", {"CreatedAfter": f"{OLDEST_INSIGHTS_DAY}T00:00:00Z"}),
+        ("/v1/Conferences", {}),
+    ]:
         assert api.get(path, params).status_code == 200, (path, params)
 
 
@@ -104,7 +116,8 @@ def test_participants_of_a_conference_older_than_30_days_are_refused(old):
     assert "30 days" in body["message"]
     # The v2010 lists have no such limit.
     assert api.get(v2010(main, "Conferences"), {"DateCreated": (TODAY - timedelta(days=300)).isoformat()}).json()[
-        "conferences"]
+        "conferences"
+    ]
 
 
 def test_the_limit_moves_with_the_clock(old):

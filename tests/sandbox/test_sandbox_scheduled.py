@@ -7,9 +7,9 @@ from email.utils import parsedate_to_datetime
 from itertools import takewhile
 
 import pytest
-
 from sandbox_client import NOW, Admin, Api, v2010
 from sandbox_moments import at, messages, scheduled
+
 from twilio_assets.sandbox import SandboxConfig, SandboxServer
 from twilio_assets.sandbox.timefmt import from_us, rfc2822
 
@@ -58,7 +58,7 @@ def test_volumes_shares_and_delays(many):
     assert 0.01 <= len(deleted) / len(facts) <= 0.10
     sub = world.account_nicknames["sub1"]
     assert len(scheduled(world, sub)) == 30 * 3, "subaccounts get half"
-    went_out = [m.steps[1][0] - m.created for m in sent]   # creation to 'accepted'
+    went_out = [m.steps[1][0] - m.created for m in sent]  # creation to 'accepted'
     assert all(20 * MINUTE_US <= d <= 35 * DAY_US for d in went_out)
     assert sum(DAY_US <= d <= 3 * DAY_US for d in went_out) / len(went_out) > 0.6
     assert any(d > 3 * DAY_US for d in went_out) and any(d < DAY_US for d in went_out)
@@ -110,7 +110,7 @@ def test_a_canceled_message_keeps_a_null_date_sent(fresh):
     cancel_at = msg.steps[1][0]
     admin.set_now(at(cancel_at, -1))
     assert _fetch(api, main, msg.sid).json()["status"] == "scheduled"
-    for later in (1, 40 * 86_400):   # and still, long after it would have been sent
+    for later in (1, 40 * 86_400):  # and still, long after it would have been sent
         admin.set_now(at(cancel_at, later))
         rec = _fetch(api, main, msg.sid).json()
         assert rec["status"] == "canceled" and rec["date_sent"] is None and rec["price"] is None
@@ -143,16 +143,19 @@ def test_null_date_sent_block_comes_first_newest_created_first(fresh):
     server, api, main, _ = fresh
     world = server.world
     now = world.now_us
-    expected_pending = sorted((m for m in scheduled(world, main) if m.exists(now) and m.date_sent(now) is None),
-                              key=lambda m: m.created, reverse=True)
+    expected_pending = sorted(
+        (m for m in scheduled(world, main) if m.exists(now) and m.date_sent(now) is None),
+        key=lambda m: m.created,
+        reverse=True,
+    )
     assert len(expected_pending) > 7 and {m.status(now) for m in expected_pending} >= {"scheduled", "canceled"}
     # Small pages, so that a page boundary falls inside the block and another at its end.
     pages = api.pages(v2010(main, "Messages"), {"PageSize": 7})
     records = [r for p in pages for r in p.json()["messages"]]
-    head = records[:len(expected_pending)]
+    head = records[: len(expected_pending)]
     assert [r["sid"] for r in head] == [m.sid for m in expected_pending]
     assert all(r["date_sent"] is None for r in head)
-    rest = records[len(expected_pending):]
+    rest = records[len(expected_pending) :]
     stamps = [parsedate_to_datetime(r["date_sent"]) for r in rest]
     assert stamps == sorted(stamps, reverse=True)
     # Sent scheduled messages are merged into the regular ones by date_sent.
@@ -162,7 +165,7 @@ def test_null_date_sent_block_comes_first_newest_created_first(fresh):
     assert records == list(world.records(main, "messages"))
     assert len(records) == world.count(main, "messages")
     # Walking back with previous_page_uri returns the very same pages.
-    for earlier, later in zip(pages, pages[1:]):
+    for earlier, later in zip(pages, pages[1:], strict=False):
         assert api.get(later.json()["previous_page_uri"]).json()["messages"] == earlier.json()["messages"]
 
 
@@ -186,8 +189,11 @@ def test_date_sent_lists_a_scheduled_message_under_its_send_day_only(fresh):
             by_day[day] = api.all(v2010(main, "Messages"), "messages", {"DateSent": day.isoformat(), "PageSize": 1000})
             assert by_day[day] == list(world.records_for_day(main, "messages", day))
         assert [d for d, rows in by_day.items() if msg.sid in {r["sid"] for r in rows}] == [sent_day]
-        window = api.all(v2010(main, "Messages"), "messages",
-                         {"DateSent>": created_day.isoformat(), "DateSent<": sent_day.isoformat(), "PageSize": 1000})
+        window = api.all(
+            v2010(main, "Messages"),
+            "messages",
+            {"DateSent>": created_day.isoformat(), "DateSent<": sent_day.isoformat(), "PageSize": 1000},
+        )
         assert msg.sid in {r["sid"] for r in window}
         assert all(r["date_sent"] is not None for r in window)
         assert world.count(main, "messages", day=sent_day) == len(by_day[sent_day])
@@ -203,8 +209,15 @@ def test_every_position_is_a_stable_cursor_in_both_directions(messages_per_day):
     from twilio_assets.sandbox.series import NEVER
     from twilio_assets.sandbox.timefmt import day_start_us
 
-    world = World(SandboxConfig(now=NOW + timedelta(days=2), start=NOW.date() - timedelta(days=2), subaccounts=0,
-                                messages_per_day=messages_per_day, scheduled_per_day=60))
+    world = World(
+        SandboxConfig(
+            now=NOW + timedelta(days=2),
+            start=NOW.date() - timedelta(days=2),
+            subaccounts=0,
+            messages_per_day=messages_per_day,
+            scheduled_per_day=60,
+        )
+    )
     main = world.config.main_account_sid
     windows = [(NEVER, 1 << 62), (day_start_us(NOW.date()), day_start_us(NOW.date()) + DAY_US)]
     for lo, hi in windows:
@@ -214,5 +227,5 @@ def test_every_position_is_a_stable_cursor_in_both_directions(messages_per_day):
         assert keys == sorted(keys, reverse=True) and len(set(keys)) == len(keys) > 20
         assert [r for _, r in full] == list(reversed([r for _, r in listing.asc()]))
         for i, key in enumerate(keys):
-            assert list(islice(listing.desc(below=key), 3)) == full[i + 1:i + 4]
-            assert list(islice(listing.asc(above=key), 3)) == list(reversed(full[max(0, i - 3):i]))
+            assert list(islice(listing.desc(below=key), 3)) == full[i + 1 : i + 4]
+            assert list(islice(listing.asc(above=key), 3)) == list(reversed(full[max(0, i - 3) : i]))

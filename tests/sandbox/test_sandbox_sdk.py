@@ -13,13 +13,14 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 twilio = pytest.importorskip("twilio", reason="the twilio SDK is a dev dependency")
+from sandbox_moments import moments  # noqa: E402
 from twilio.base import deserialize  # noqa: E402
 from twilio.credential.client_credential_provider import ClientCredentialProvider  # noqa: E402
 from twilio.http.client_token_manager import ClientTokenManager  # noqa: E402
 from twilio.http.http_client import TwilioHttpClient  # noqa: E402
 from twilio.rest import Client  # noqa: E402
 
-from sandbox_moments import moments  # noqa: E402
+from twilio_assets.sandbox.products.base import PREFIXED_HOSTS  # noqa: E402
 
 
 class SandboxHttpClient(TwilioHttpClient):
@@ -31,7 +32,10 @@ class SandboxHttpClient(TwilioHttpClient):
     def request(self, method, url, *args, **kwargs):
         parts = urlsplit(url)
         self.hosts.add(parts.netloc)
-        url = urlunsplit((self._target.scheme, self._target.netloc, parts.path, parts.query, parts.fragment))
+        # api/insights/oauth paths are served as they are; other hosts under a prefix (studio.twilio.com → /studio).
+        product = parts.netloc.split(".", 1)[0]
+        path = f"/{product}{parts.path}" if product in PREFIXED_HOSTS else parts.path
+        url = urlunsplit((self._target.scheme, self._target.netloc, path, parts.query, parts.fragment))
         return super().request(method, url, *args, **kwargs)
 
 
@@ -54,7 +58,7 @@ def _same(sdk_record, wire: dict) -> None:
 
 def _check(listed: list, expected: list[dict], key: str = "sid") -> None:
     assert len(listed) == len(expected) > 0
-    for sdk_record, wire in zip(listed, expected):
+    for sdk_record, wire in zip(listed, expected, strict=True):
         assert getattr(sdk_record, key) == wire[key]
         _same(sdk_record, wire)
 
@@ -69,14 +73,20 @@ def client(config, http) -> Client:
     return Client(config.main_account_sid, config.auth_token, http_client=http)
 
 
-V2010 = [("calls", "calls"), ("messages", "messages"), ("conferences", "conferences"),
-         ("recordings", "recordings"), ("transcriptions", "transcriptions"), ("addresses", "addresses"),
-         ("incoming_phone_numbers", "incoming_phone_numbers")]
+V2010 = [
+    ("calls", "calls"),
+    ("messages", "messages"),
+    ("conferences", "conferences"),
+    ("recordings", "recordings"),
+    ("transcriptions", "transcriptions"),
+    ("addresses", "addresses"),
+    ("incoming_phone_numbers", "incoming_phone_numbers"),
+]
 
 
 @pytest.mark.parametrize("attribute,collection", V2010)
 def test_sdk_reads_every_v2010_collection(client, world, config, http, attribute, collection):
-    for nickname, account in world.account_nicknames.items():
+    for account in world.account_nicknames.values():
         resource = getattr(client.api.v2010.accounts(account), attribute)
         _check(resource.list(page_size=17), list(world.records(account, collection)))
     assert http.hosts == {"api.twilio.com"}
@@ -104,8 +114,11 @@ def test_sdk_reads_insights(client, world, server, http, main_sid, sub_sid):
     _check(conferences, list(world.records(main_sid, "insights_conferences", base_url=base)), key="conference_sid")
     sid = conferences[0].conference_sid
     participants = client.insights.v1.conferences(sid).conference_participants.list(page_size=1)
-    _check(participants, list(world.records(main_sid, "conference_participants", conference_sid=sid, base_url=base)),
-           key="participant_sid")
+    _check(
+        participants,
+        list(world.records(main_sid, "conference_participants", conference_sid=sid, base_url=base)),
+        key="participant_sid",
+    )
     assert http.hosts == {"insights.twilio.com", urlsplit(base).netloc}
 
 
@@ -114,9 +127,11 @@ def test_sdk_filters_by_day_with_datetimes(client, world, main_sid):
     listed = client.calls.list(start_time=day)  # sent as StartTime=2025-03-09T00:00:00Z
     _check(listed, list(world.records_for_day(main_sid, "calls", day.date())))
     listed = client.messages.list(date_sent_after=day)
-    assert [m.sid for m in listed] == [m["sid"] for m in world.records(main_sid, "messages")
-                                       if m["date_sent"] is not None
-                                       and deserialize.rfc2822_datetime(m["date_sent"]).date() >= day.date()]
+    assert [m.sid for m in listed] == [
+        m["sid"]
+        for m in world.records(main_sid, "messages")
+        if m["date_sent"] is not None and deserialize.rfc2822_datetime(m["date_sent"]).date() >= day.date()
+    ]
 
 
 def test_sdk_with_an_api_key(config, http, world, sub_sid):

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import re
 import time
-from itertools import takewhile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from itertools import takewhile
 
 import pytest
-
 from sandbox_client import NOW, Api, v2010
 from sandbox_moments import scheduled, sent_on
+
 from twilio_assets.sandbox import COLLECTIONS, SandboxConfig, SandboxServer, World
 
 SID = re.compile(r"^[A-Z]{2}[0-9a-f]{32}$")
-V2010_DATE = {"calls": "start_time", "messages": "date_sent", "conferences": "date_created",
-              "recordings": "date_created", "transcriptions": "date_created", "addresses": "date_created",
-              "incoming_phone_numbers": "date_created", "live_participants": "date_created"}
-INSIGHTS_DATE = {"call_summaries": "start_time", "insights_conferences": "create_time",
-                 "conference_participants": "join_time"}
+V2010_DATE = {
+    "calls": "start_time",
+    "messages": "date_sent",
+    "conferences": "date_created",
+    "recordings": "date_created",
+    "transcriptions": "date_created",
+    "addresses": "date_created",
+    "incoming_phone_numbers": "date_created",
+    "live_participants": "date_created",
+}
+INSIGHTS_DATE = {
+    "call_summaries": "start_time",
+    "insights_conferences": "create_time",
+    "conference_participants": "join_time",
+}
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +91,10 @@ def test_volumes_and_shares(later_world, config):
     main, sub = later_world.account_nicknames["main"], later_world.account_nicknames["sub1"]
     for account, share in ((main, 1), (sub, 2)):  # subaccounts get half of each volume
 
-        def per_day(volume: int) -> int:
+        def per_day(volume: int, share: int = share) -> int:
             return volume if share == 1 else (volume + 1) // 2
 
-        def of_days(collection: str) -> list[dict]:
+        def of_days(collection: str, account: str = account) -> list[dict]:
             return [r for d in full_days for r in later_world.records_for_day(account, collection, d)]
 
         calls = of_days("calls")
@@ -131,33 +141,41 @@ def test_newest_first_unique_sids_and_day_partitions(world):
             if collection == "messages":
                 # Messages without date_sent come first, newest created first; the rest by date_sent.
                 pending = list(takewhile(lambda r: r["date_sent"] is None, records))
-                dated = records[len(pending):]
+                dated = records[len(pending) :]
                 created = [parsedate_to_datetime(r["date_created"]) for r in pending]
                 assert pending and created == sorted(created, reverse=True)
                 assert all(r["date_sent"] is not None for r in dated)
             stamps = [_stamp(r, collection) for r in dated]
             assert stamps == sorted(stamps, reverse=True), collection
-            key = {"call_summaries": "call_sid", "insights_conferences": "conference_sid",
-                   "conference_participants": "participant_sid", "live_participants": "call_sid"}.get(collection, "sid")
+            key = {
+                "call_summaries": "call_sid",
+                "insights_conferences": "conference_sid",
+                "conference_participants": "participant_sid",
+                "live_participants": "call_sid",
+            }.get(collection, "sid")
             sids = [r[key] for r in records]
             assert len(sids) == len(set(sids)) and all(SID.match(s) for s in sids), collection
-            by_day = [r for day in {s.date() for s in stamps}
-                      for r in world.records_for_day(account, collection, day)]
+            by_day = [r for day in {s.date() for s in stamps} for r in world.records_for_day(account, collection, day)]
             assert sorted(map(str, by_day)) == sorted(map(str, dated)), collection
             assert world.count(account, collection) == len(records)
 
 
 def test_some_calls_are_still_running_somewhere_in_the_day(world, main_sid):
-    running = [t for t in range(0, 86400, 600)
-               if any(c["status"] in ("ringing", "in-progress")
-                      for c in world.records(main_sid, "calls",
-                                             now=datetime(2025, 3, 9, tzinfo=timezone.utc) + timedelta(seconds=t)))]
+    running = [
+        t
+        for t in range(0, 86400, 600)
+        if any(
+            c["status"] in ("ringing", "in-progress")
+            for c in world.records(main_sid, "calls", now=datetime(2025, 3, 9, tzinfo=UTC) + timedelta(seconds=t))
+        )
+    ]
     assert len(running) > 10
 
 
 def test_a_million_messages_a_day_are_served_without_materialising_them():
-    cfg = SandboxConfig(now=datetime(2025, 3, 10, 23, 59, 59, tzinfo=timezone.utc), days=1, subaccounts=0,
-                        messages_per_day=1_000_000)
+    cfg = SandboxConfig(
+        now=datetime(2025, 3, 10, 23, 59, 59, tzinfo=UTC), days=1, subaccounts=0, messages_per_day=1_000_000
+    )
     with SandboxServer(cfg) as server:
         main = cfg.main_account_sid
         started = time.perf_counter()
@@ -170,8 +188,9 @@ def test_a_million_messages_a_day_are_served_without_materialising_them():
             body = api.get(body["next_page_uri"]).json()
             seen += [m["sid"] for m in body["messages"]]
         assert len(seen) == len(set(seen)) == 3000
-        deep = api.get(v2010(main, "Messages"), {"DateSent<": "2025-03-10", "DateSent>": "2025-03-10",
-                                                 "PageSize": 5, "Page": 1}).json()
+        deep = api.get(
+            v2010(main, "Messages"), {"DateSent<": "2025-03-10", "DateSent>": "2025-03-10", "PageSize": 5, "Page": 1}
+        ).json()
         assert len(deep["messages"]) == 5
         assert api.get("/__sandbox__/info").status_code == 200
 
@@ -179,8 +198,14 @@ def test_a_million_messages_a_day_are_served_without_materialising_them():
 @pytest.mark.parametrize("calls_per_day,conferences_per_day", [(40, 3), (20_000, 500)])
 def test_everything_of_a_slot_is_created_before_the_next_slot(calls_per_day, conferences_per_day):
     """The invariant behind newest-first paging, also when slots are seconds apart."""
-    cfg = SandboxConfig(now=NOW, days=1, subaccounts=0, calls_per_day=calls_per_day,
-                        conferences_per_day=conferences_per_day, messages_per_day=0)
+    cfg = SandboxConfig(
+        now=NOW,
+        days=1,
+        subaccounts=0,
+        calls_per_day=calls_per_day,
+        conferences_per_day=conferences_per_day,
+        messages_per_day=0,
+    )
     world = World(cfg)
     plan, account, dord = world.calls, cfg.main_account_sid, NOW.date().toordinal()
     starts = [plan.slot_time(account, dord, i) for i in range(calls_per_day)] + [float("inf")]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 
@@ -43,10 +44,16 @@ class ScriptedServer:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
-                seen = Seen(self.command, parts.path, dict(parse_qsl(parts.query)), dict(self.headers), dict(parse_qsl(raw)))
+                seen = Seen(
+                    self.command, parts.path, dict(parse_qsl(parts.query)), dict(self.headers), dict(parse_qsl(raw))
+                )
                 outer.requests.append(seen)
                 queue = outer._routes.get(parts.path) or []
-                reply = queue.pop(0) if len(queue) > 1 else (queue[0] if queue else Reply(404, {"code": 20404, "message": "not scripted", "status": 404}))
+                reply = (
+                    queue.pop(0)
+                    if len(queue) > 1
+                    else (queue[0] if queue else Reply(404, {"code": 20404, "message": "not scripted", "status": 404}))
+                )
                 if callable(reply):
                     reply = reply(seen)
                 if reply.reset:
@@ -79,7 +86,7 @@ class ScriptedServer:
         """Answer `path` with these replies in order; the last one repeats."""
         self._routes[path] = list(replies)
 
-    def __enter__(self) -> "ScriptedServer":
+    def __enter__(self) -> ScriptedServer:
         self._thread.start()
         return self
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from twilio_assets.catalog import ALL_COLLECTIONS, BY_NAME, Api, Collection, MalformedValue
-from twilio_assets.read_modes import DayFilter, SentOrPending
 from twilio_assets.catalog.columns import BOOLEAN, INTEGER, ISO8601, JSONB, NUMERIC, RFC2822, SID, columns
+from twilio_assets.read_modes import DayFilter, SentOrPending
 from twilio_assets.sync import MalformedRecord, build_row
 
 SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "twilio-openapi"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_rfc2822_dates_become_utc_timestamps():
@@ -58,7 +58,12 @@ def test_nested_sources_read_annotation_fields():
 
 def test_build_row_drops_secrets_and_keeps_unknown_fields_in_raw():
     accounts = BY_NAME["accounts"]
-    record = {"sid": "AC" + "1" * 32, "auth_token": "topsecret", "brand_new_field": 1, "date_created": "Thu, 30 Jul 2015 20:00:00 +0000"}
+    record = {
+        "sid": "AC" + "1" * 32,
+        "auth_token": "topsecret",
+        "brand_new_field": 1,
+        "date_created": "Thu, 30 Jul 2015 20:00:00 +0000",
+    }
     row = build_row(accounts, record, "test")
     raw = json.loads(row[-1])
     assert "auth_token" not in raw and raw["brand_new_field"] == 1

@@ -39,13 +39,14 @@ def test_default_instance_has_one_daily_partitioned_asset_per_collection(monkeyp
     raw = raw_specs(definitions)
     assert set(raw) == {dg.AssetKey(["twilio", c.name]) for c in ALL_COLLECTIONS}
     calls = raw[dg.AssetKey(["twilio", "calls"])]
-    assert calls.group_name == "raw_twilio"
+    assert calls.group_name == "raw_twilio__voice"
+    assert raw[dg.AssetKey(["twilio", "messages"])].group_name == "raw_twilio__messaging"
     assert calls.kinds == {"twilio", "postgres"}
     assert "StartTime=YYYY-MM-DD" in calls.description
     partitions = calls.partitions_def
     assert isinstance(partitions, dg.DailyPartitionsDefinition)
     assert partitions.get_first_partition_key() == "2026-03-01"
-    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
     assert partitions.get_last_partition_key() == today  # today is a partition while it fills up
     assert calls.backfill_policy == dg.BackfillPolicy.single_run()
     assert calls.metadata["dagster/table_name"] == "postgres.twilio.calls"
@@ -56,7 +57,7 @@ def test_default_instance_has_one_daily_partitioned_asset_per_collection(monkeyp
 
 def test_each_instance_is_its_own_group_and_schema(monkeypatch):
     raw = raw_specs(load(monkeypatch, EXAMPLE))
-    groups = {spec.group_name for spec in raw.values()}
+    groups = {spec.group_name.split("__")[0] for spec in raw.values()}
     assert groups == {"raw_prod", "raw_eu"}
     assert dg.AssetKey(["twilio_eu", "calls"]) in raw and dg.AssetKey(["twilio_eu", "messages"]) not in raw
 
@@ -82,17 +83,17 @@ def evaluate(definitions: dg.Definitions, moment: dt.datetime) -> list[dg.RunReq
 def test_a_tick_refreshes_today_and_yesterday_as_one_run(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     definitions = load(monkeypatch, TWILIO_START_DATE="2026-01-01")
-    (request,) = evaluate(definitions, dt.datetime(2026, 3, 10, 3, 0, tzinfo=dt.timezone.utc))
+    (request,) = evaluate(definitions, dt.datetime(2026, 3, 10, 3, 0, tzinfo=dt.UTC))
     assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == ("2026-03-09", "2026-03-10")
     assert set(request.asset_selection) >= {dg.AssetKey(["twilio", "calls"])}
     # Ticks of the same day are distinct runs, not deduplicated away.
-    (later,) = evaluate(definitions, dt.datetime(2026, 3, 10, 6, 0, tzinfo=dt.timezone.utc))
+    (later,) = evaluate(definitions, dt.datetime(2026, 3, 10, 6, 0, tzinfo=dt.UTC))
     assert later.run_key != request.run_key
 
 
 def test_instances_with_different_lookbacks_get_their_own_ranges(monkeypatch):
     definitions = load(monkeypatch, EXAMPLE, TWILIO_START_DATE="2026-01-01")
-    requests = evaluate(definitions, dt.datetime(2026, 3, 10, 21, 0, tzinfo=dt.timezone.utc))
+    requests = evaluate(definitions, dt.datetime(2026, 3, 10, 21, 0, tzinfo=dt.UTC))
     ranges = {
         (r.tags[RANGE_START_TAG], r.tags[RANGE_END_TAG]): {key.path[0] for key in r.asset_selection} for r in requests
     }
@@ -106,7 +107,7 @@ def test_instances_with_different_lookbacks_get_their_own_ranges(monkeypatch):
 def test_no_run_before_the_first_partition(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     definitions = load(monkeypatch, TWILIO_START_DATE="2026-06-01")
-    assert evaluate(definitions, dt.datetime(2026, 3, 10, 3, 0, tzinfo=dt.timezone.utc)) == []
+    assert evaluate(definitions, dt.datetime(2026, 3, 10, 3, 0, tzinfo=dt.UTC)) == []
 
 
 @pytest.mark.parametrize("bad", ["twilio-prod", "Prod"])

@@ -46,7 +46,9 @@ def test_the_sync_job_runs_a_pod_per_step_when_k8s_is_chosen(monkeypatch):
     @dg.asset
     def one() -> None: ...
 
-    job = dg.Definitions(assets=[one], jobs=[sync_job(dg.AssetSelection.assets(one))]).resolve_job_def("twilio_sync_job")
+    job = dg.Definitions(assets=[one], jobs=[sync_job(dg.AssetSelection.assets(one))]).resolve_job_def(
+        "twilio_sync_job"
+    )
     assert job.executor_def.name == "k8s"
     # The step limit is the k8s executor's own config key, which it validates.
     config = job.run_config_schema.config_type

@@ -39,3 +39,14 @@ def test_unknown_column_raises_key_error():
         describe("calls", "no_such_column")
     with pytest.raises(KeyError):
         describe("no_such_collection", "no_such_column")
+
+
+def test_families_never_redefine_an_entry():
+    # The families' dicts are merged: a second, different text for a name would silently win.
+    from twilio_assets.catalog.glossary import FAMILIES
+
+    for kind in ("FIELDS", "OVERRIDES"):
+        seen: dict = {}
+        for family in FAMILIES:
+            for key, text in getattr(family, kind).items():
+                assert seen.setdefault(key, text) == text, f"{kind}[{key!r}] differs in {family.__name__}"

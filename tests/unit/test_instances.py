@@ -21,7 +21,12 @@ def one(**instance) -> dict:
 def test_without_a_file_there_is_one_default_instance(tmp_path):
     settings = load_settings(environ={}, cwd=tmp_path)
     (instance,) = settings.instances
-    assert (instance.name, instance.schema, instance.env_prefix, instance.group_name) == ("twilio", "twilio", "TWILIO_", "raw_twilio")
+    assert (instance.name, instance.schema, instance.env_prefix, instance.group_name) == (
+        "twilio",
+        "twilio",
+        "TWILIO_",
+        "raw_twilio",
+    )
     assert instance.accounts == "main" and instance.lookback_days == 1
     assert "calls" in instance.collection_names and "call_feedback" in instance.collection_names
 
@@ -47,7 +52,10 @@ def test_the_example_file_parses_and_start_date_can_be_overridden(tmp_path):
         (one(accounts=["AC123"]), "accounts must be"),
         (one(exclude_properties={"calls": ["sid"]}), "identify records"),
         (one(hash_properties={"calls": ["duration"]}), "only text properties"),
-        (one(exclude_properties={"messages": ["body"]}, hash_properties={"messages": ["body"]}), "both excluded and hashed"),
+        (
+            one(exclude_properties={"messages": ["body"]}, hash_properties={"messages": ["body"]}),
+            "both excluded and hashed",
+        ),
         (one(colour="blue"), "unknown keys ['colour']"),
         ({"instances": [{"name": "a", "schema": "s"}, {"name": "b", "schema": "s"}]}, "share the schema"),
         ({"instances": []}, "non-empty list"),
@@ -55,7 +63,9 @@ def test_the_example_file_parses_and_start_date_can_be_overridden(tmp_path):
     ],
 )
 def test_mistakes_are_named(document, complaint):
-    with pytest.raises(ConfigError, match=complaint.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(
+        ConfigError, match=complaint.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")
+    ):
         parse_settings(document, "twilio_instances.yaml")
 
 

@@ -16,7 +16,7 @@ from twilio_assets.read_modes.base import Listing
 from twilio_assets.twilio_api import TwilioAPIError
 from twilio_assets.window import Window
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ACCOUNT = "AC" + "a" * 32
 DAYS = (dt.date(2026, 3, 8), dt.date(2026, 3, 10))
 
@@ -24,8 +24,12 @@ DAYS = (dt.date(2026, 3, 8), dt.date(2026, 3, 10))
 def request(name: str, first: dt.date = DAYS[0], last: dt.date = DAYS[1]) -> ReadRequest:
     collection = BY_NAME[name]
     return ReadRequest(
-        collection=collection, window=Window.for_days(first, last), account=ACCOUNT, base_url="https://api.example",
-        path=collection.path.replace("{account_sid}", ACCOUNT), params=dict(collection.params),
+        collection=collection,
+        window=Window.for_days(first, last),
+        account=ACCOUNT,
+        base_url="https://api.example",
+        path=collection.path.replace("{account_sid}", ACCOUNT),
+        params=dict(collection.params),
     )
 
 
@@ -80,7 +84,7 @@ def test_per_parent_lists_children_of_each_parent_and_scopes_exactly_the_listed_
     accepted = plan.accept(parents, [{"conference_sid": "CF1"}, {"conference_sid": "CF2"}, {"conference_sid": None}])
     assert accepted.records == []
     first, second = accepted.more
-    assert first.url.endswith("/v1/Conferences/CF1/Participants") and second.context == "CF2"
+    assert first.url.endswith("/v1/Conferences/CF1/Participants") and second.context.parent == "CF2"
     assert plan.parts() == []  # no child listed yet: nothing may be marked deleted
     plan.accept(first, [])  # a parent without participants is complete too
     assert plan.skip_on_error(second, refused(17002))
@@ -95,10 +99,18 @@ def test_sent_or_pending_reads_the_unsent_block_until_the_first_sent_message():
     pending = listings[-1]
     assert pending.label == "pending" and "DateSent" not in pending.params
     created = rfc(dt.datetime(2026, 3, 10, 8, tzinfo=UTC))
-    block = [{"sid": "SM1", "date_sent": None, "date_created": created}, {"sid": "SM2", "date_sent": None, "date_created": created}]
+    block = [
+        {"sid": "SM1", "date_sent": None, "date_created": created},
+        {"sid": "SM2", "date_sent": None, "date_created": created},
+    ]
     assert plan.accept(pending, block).records == block
-    accepted = plan.accept(pending, [{"sid": "SM3", "date_sent": None, "date_created": created},
-                                     {"sid": "SM4", "date_sent": created, "date_created": created}])
+    accepted = plan.accept(
+        pending,
+        [
+            {"sid": "SM3", "date_sent": None, "date_created": created},
+            {"sid": "SM4", "date_sent": created, "date_created": created},
+        ],
+    )
     assert [r["sid"] for r in accepted.records] == ["SM3"] and accepted.stop
     # Older than any message can stay pending (35 days of scheduling): the block ends there too.
     ancient = rfc(dt.datetime(2026, 1, 1, tzinfo=UTC))
@@ -133,3 +145,174 @@ def test_a_read_mode_validates_its_own_columns():
     calls = BY_NAME["calls"]
     with pytest.raises(ValueError, match="names column 'begun'"):
         Collection(**{**calls.__dict__, "read": DayFilter("StartTime", "begun")})
+
+
+# --- shapes of the product families (entries built here, independent of the catalogue's) ------------------
+
+
+def entry(name: str, path: str, columns_spec: str, read, api=None) -> Collection:
+    from twilio_assets.catalog import Api
+    from twilio_assets.catalog.columns import columns
+
+    return Collection(
+        name=name,
+        description="test entry",
+        api=api or Api.V2010,
+        path=path,
+        list_key="items",
+        primary_key=columns_spec.split()[0].split(":")[0].split("=")[0],
+        columns=columns(columns_spec),
+        read=read,
+        per_account="{account_sid}" in path,
+    )
+
+
+def request_for(collection: Collection, first: dt.date = DAYS[0], last: dt.date = DAYS[1]) -> ReadRequest:
+    return ReadRequest(
+        collection=collection,
+        window=Window.for_days(first, last),
+        account=ACCOUNT if collection.per_account else None,
+        base_url="https://host.example",
+        path=collection.path.replace("{account_sid}", ACCOUNT),
+        params=dict(collection.params),
+    )
+
+
+@pytest.mark.parametrize(
+    ("bounds", "start", "end"),
+    [
+        ("iso", "2026-03-10T00:00:00Z", "2026-03-11T00:00:00Z"),
+        ("iso_through", "2026-03-10T00:00:00Z", "2026-03-10T23:59:59Z"),
+        ("date", "2026-03-10", "2026-03-10"),
+    ],
+)
+def test_day_params_follow_each_apis_bounds(bounds, start, end):
+    from twilio_assets.read_modes import DayParams
+
+    assert DayParams("From", "To", bounds).for_day(DAYS[1]) == {"From": start, "To": end}
+    assert DayParams("DateSent", bounds="equals").for_day(DAYS[1]) == {"DateSent": "2026-03-10"}
+    with pytest.raises(ValueError, match="bounds"):
+        DayParams("From", "To", "weekly")
+    with pytest.raises(ValueError, match="one parameter"):
+        DayParams("From", bounds="iso")
+
+
+def test_time_range_on_a_date_column_scopes_by_date_not_by_a_zoned_timestamp():
+    from twilio_assets.read_modes import TimeRange
+
+    usage = entry(
+        "usage",
+        "/2010-04-01/Accounts/{account_sid}/Usage/Records/Daily.json",
+        "usage_key=account_sid+category+start_date:key account_sid:sid category:text start_date:date",
+        TimeRange("StartDate", "EndDate", "start_date", bounds="date"),
+    )
+    plan = usage.read.plan(request_for(usage, DAYS[1], DAYS[1]))
+    (listing,) = plan.listings()
+    assert (listing.params["StartDate"], listing.params["EndDate"]) == ("2026-03-10", "2026-03-10")
+    (part,) = plan.parts()
+    assert "datetime.date(2026, 3, 10)" in repr(part.predicate) and "timedelta" not in repr(part.predicate)
+
+
+def test_composed_key_joins_its_fields_the_same_way_in_python_and_in_sql():
+    from twilio_assets.catalog.columns import columns
+
+    (key,) = columns("usage_key=account_sid+category+start_date:key")
+    record = {"account_sid": "AC1", "category": "sms", "start_date": "2026-03-10"}
+    assert key.extract(record) == "AC1|sms|2026-03-10"
+    assert key.sql_value("r") == (
+        "concat_ws('|', coalesce(r ->> 'account_sid', ''), coalesce(r ->> 'category', ''), "
+        "coalesce(r ->> 'start_date', ''))"
+    )
+    with pytest.raises(ValueError, match="two or more"):
+        columns("usage_key=account_sid:key")
+
+
+def test_per_parent_over_a_whole_parent_list_scopes_every_row_but_the_refused_parents():
+    from twilio_assets.catalog import Api
+    from twilio_assets.read_modes import Parents, PerParent
+
+    numbers = entry(
+        "service_numbers",
+        "/v1/Services/{service_sid}/PhoneNumbers",
+        "sid:sid service_sid:sid",
+        PerParent(Parents("/v1/Services", "services", fields={"service_sid": "sid"}), parent_key="service_sid"),
+        api=Api.MESSAGING,
+    )
+    plan = numbers.read.plan(request_for(numbers))
+    (services,) = plan.listings()  # the whole list, not one per day
+    assert services.url == "https://host.example/v1/Services" and services.list_key == "services"
+    first, second = plan.accept(services, [{"sid": "MG1"}, {"sid": "MG2"}]).more
+    assert first.url == "https://host.example/v1/Services/MG1/PhoneNumbers"
+    plan.accept(first, [{"sid": "PN1", "service_sid": "MG1"}])
+    assert plan.skip_on_error(second, refused(20004))
+    (part,) = plan.parts()
+    assert "true" in repr(part.predicate) and "MG2" in repr(part.predicate) and "not" in repr(part.predicate)
+    # If the parents themselves cannot be listed, nothing may be marked deleted.
+    again = numbers.read.plan(request_for(numbers))
+    assert again.skip_on_error(next(iter(again.listings())), refused(20004)) and again.parts() == []
+
+
+def test_per_parent_through_grandparents_fills_every_placeholder_and_keeps_only_wanted_parents():
+    from twilio_assets.catalog import Api
+    from twilio_assets.read_modes import DayParams, Parents, PerParent
+
+    steps = entry(
+        "steps",
+        "/v2/Flows/{flow_sid}/Executions/{execution_sid}/Steps",
+        "sid:sid execution_sid:sid flow_sid:sid",
+        PerParent(
+            Parents(
+                "/v2/Flows/{flow_sid}/Executions",
+                "executions",
+                fields={"execution_sid": "sid", "flow_sid": "flow_sid"},
+                by_day=DayParams("DateCreatedFrom", "DateCreatedTo"),
+                keep=lambda execution: execution.get("status") != "skip-me",
+                parents=Parents("/v2/Flows", "flows", fields={"flow_sid": "sid"}),
+            ),
+            parent_key="execution_sid",
+        ),
+        api=Api.STUDIO,
+    )
+    plan = steps.read.plan(request_for(steps, DAYS[1], DAYS[1]))
+    (flows,) = plan.listings()
+    (executions,) = plan.accept(flows, [{"sid": "FW1"}]).more
+    assert executions.url == "https://host.example/v2/Flows/FW1/Executions"
+    assert executions.params["DateCreatedFrom"] == "2026-03-10T00:00:00Z"
+    found = [{"sid": "FN1", "flow_sid": "FW1"}, {"sid": "FN2", "flow_sid": "FW1", "status": "skip-me"}]
+    (children,) = plan.accept(executions, found).more
+    assert children.url == "https://host.example/v2/Flows/FW1/Executions/FN1/Steps"
+    assert plan.parts() == []  # no step listed yet
+    plan.accept(children, [])
+    (part,) = plan.parts()
+    assert "FN1" in repr(part.predicate) and "FN2" not in repr(part.predicate)
+    with pytest.raises(ValueError, match="needs"):
+        entry(
+            "bad",
+            "/v2/Flows/{flow_sid}/Steps",
+            "sid:sid flow_sid:sid",
+            PerParent(Parents("/v2/Flows", "flows"), "flow_sid"),
+        )
+
+
+def test_per_parent_with_children_per_day_scopes_the_childrens_own_days():
+    from twilio_assets.catalog import Api
+    from twilio_assets.read_modes import DayParams, Parents, PerParent
+
+    executions = entry(
+        "executions",
+        "/v2/Flows/{flow_sid}/Executions",
+        "sid:sid flow_sid:sid date_created:iso8601",
+        PerParent(
+            Parents("/v2/Flows", "flows", fields={"flow_sid": "sid"}),
+            parent_key="flow_sid",
+            child_days=DayParams("DateCreatedFrom", "DateCreatedTo"),
+            child_column="date_created",
+        ),
+        api=Api.STUDIO,
+    )
+    assert executions.day_column == "date_created"
+    plan = executions.read.plan(request_for(executions))
+    (flows,) = plan.listings()
+    per_day = plan.accept(flows, [{"sid": "FW1"}]).more
+    assert [listing.label for listing in per_day] == ["2026-03-10", "2026-03-09", "2026-03-08"]
+    assert [part.label for part in plan.parts()] == ["2026-03-08", "2026-03-09", "2026-03-10"]

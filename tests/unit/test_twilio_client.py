@@ -69,7 +69,12 @@ def test_follows_insights_meta_next_page_url(server):
     path = "/v1/Voice/Summaries"
     server.script(
         path,
-        Reply(body={"call_summaries": [{"call_sid": "CA1"}], "meta": {"key": "call_summaries", "next_page_url": f"{server.base_url}{path}?Page=1&PageToken=PAx"}}),
+        Reply(
+            body={
+                "call_summaries": [{"call_sid": "CA1"}],
+                "meta": {"key": "call_summaries", "next_page_url": f"{server.base_url}{path}?Page=1&PageToken=PAx"},
+            }
+        ),
         Reply(body={"call_summaries": [{"call_sid": "CA2"}], "meta": {"key": "call_summaries", "next_page_url": None}}),
     )
     pages = list(basic_client(server).pages(server.base_url + path, {}, "call_summaries"))
@@ -103,7 +108,18 @@ def test_429_honours_retry_after_then_succeeds(server):
 
 
 def test_5xx_backs_off_with_full_jitter_and_gives_up_with_twilios_error(server):
-    server.script(CALLS, Reply(503, {"code": 20500, "message": "Service Unavailable", "more_info": "https://www.twilio.com/docs/errors/20500", "status": 503}))
+    server.script(
+        CALLS,
+        Reply(
+            503,
+            {
+                "code": 20500,
+                "message": "Service Unavailable",
+                "more_info": "https://www.twilio.com/docs/errors/20500",
+                "status": 503,
+            },
+        ),
+    )
     sleeps = Sleeps()
     client = basic_client(server, sleep=sleeps, max_attempts=5, backoff_base=0.5, backoff_cap=30)
     with pytest.raises(TwilioAPIError) as raised:
@@ -117,14 +133,30 @@ def test_5xx_backs_off_with_full_jitter_and_gives_up_with_twilios_error(server):
 
 
 def test_connection_reset_and_truncated_body_are_retried(server):
-    server.script(CALLS, Reply(reset=True), Reply(body=v2010_page([{"sid": "CA1"}]), truncate=True), Reply(body=v2010_page([{"sid": "CA1"}])))
+    server.script(
+        CALLS,
+        Reply(reset=True),
+        Reply(body=v2010_page([{"sid": "CA1"}]), truncate=True),
+        Reply(body=v2010_page([{"sid": "CA1"}])),
+    )
     client = basic_client(server)
     assert client.get_json(server.base_url + CALLS)["calls"] == [{"sid": "CA1"}]
     assert client.stats.retries == 2
 
 
 def test_client_errors_are_not_retried_and_explain_the_fix_without_secrets(server):
-    server.script(CALLS, Reply(401, {"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401}))
+    server.script(
+        CALLS,
+        Reply(
+            401,
+            {
+                "code": 20003,
+                "message": "Authenticate",
+                "more_info": "https://www.twilio.com/docs/errors/20003",
+                "status": 401,
+            },
+        ),
+    )
     client = basic_client(server, credentials_hint="TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
     with pytest.raises(TwilioAPIError) as raised:
         client.get_json(server.base_url + CALLS, {"StartTime": "2026-01-05"})
@@ -147,10 +179,20 @@ def oauth_setup(server, lifetime=3600):
     tokens = iter(f"token-{i}" for i in range(1, 100))
     server.script(
         "/v2/token",
-        lambda seen: Reply(body={"access_token": next(tokens), "token_type": "Bearer", "expires_in": lifetime, "refresh_token": None, "id_token": None}),
+        lambda seen: Reply(
+            body={
+                "access_token": next(tokens),
+                "token_type": "Bearer",
+                "expires_in": lifetime,
+                "refresh_token": None,
+                "id_token": None,
+            }
+        ),
     )
     clock = FakeClock()
-    client = TwilioClient.with_oauth("client-id", "client-secret-value", Hosts.build(base_url=server.base_url), sleep=Sleeps())
+    client = TwilioClient.with_oauth(
+        "client-id", "client-secret-value", Hosts.build(base_url=server.base_url), sleep=Sleeps()
+    )
     client._auth._clock = clock  # the client's own authenticator, with a clock the test moves
     return client, clock
 
@@ -170,16 +212,22 @@ def test_oauth_token_is_fetched_once_and_reused_until_near_expiry(server):
     assert bearer_headers(server) == ["Bearer token-1", "Bearer token-1", "Bearer token-2"]
     token_request = next(r for r in server.requests if r.path == "/v2/token")
     assert token_request.method == "POST"
-    assert token_request.form == {"grant_type": "client_credentials", "client_id": "client-id", "client_secret": "client-secret-value"}
+    assert token_request.form == {
+        "grant_type": "client_credentials",
+        "client_id": "client-id",
+        "client_secret": "client-secret-value",
+    }
     assert client.stats.token_fetches == 2
 
 
 def test_oauth_401_refreshes_the_token_once_and_retries(server):
     server.script(
         CALLS,
-        lambda seen: Reply(401, {"code": 20003, "message": "Authenticate", "status": 401})
-        if seen.headers["Authorization"] == "Bearer token-1"
-        else Reply(body=v2010_page([{"sid": "CA1"}])),
+        lambda seen: (
+            Reply(401, {"code": 20003, "message": "Authenticate", "status": 401})
+            if seen.headers["Authorization"] == "Bearer token-1"
+            else Reply(body=v2010_page([{"sid": "CA1"}]))
+        ),
     )
     client, _ = oauth_setup(server)
     assert client.get_json(server.base_url + CALLS)["calls"] == [{"sid": "CA1"}]
@@ -188,7 +236,9 @@ def test_oauth_401_refreshes_the_token_once_and_retries(server):
 
 def test_oauth_rejected_credentials_name_the_variables_not_the_secret(server):
     server.script("/v2/token", Reply(400, {"code": 20003, "message": "invalid_client", "status": 400}))
-    client = TwilioClient.with_oauth("client-id", "client-secret-value", Hosts.build(base_url=server.base_url), sleep=Sleeps())
+    client = TwilioClient.with_oauth(
+        "client-id", "client-secret-value", Hosts.build(base_url=server.base_url), sleep=Sleeps()
+    )
     with pytest.raises(TwilioAPIError) as raised:
         client.get_json(server.base_url + CALLS)
     assert "TWILIO_OAUTH_CLIENT_SECRET" in str(raised.value)
@@ -198,7 +248,9 @@ def test_oauth_rejected_credentials_name_the_variables_not_the_secret(server):
 def test_short_lived_tokens_refresh_before_each_use_when_needed():
     fetched = []
     clock = FakeClock()
-    auth = OAuthClientCredentials(fetch_token=lambda: (fetched.append(1) or f"t{len(fetched)}", 5.0), description="x", clock=clock)
+    auth = OAuthClientCredentials(
+        fetch_token=lambda: (fetched.append(1) or f"t{len(fetched)}", 5.0), description="x", clock=clock
+    )
     assert auth.header() == "Bearer t1"
     clock.now += 4.4  # margin is 10% of a 5 s lifetime
     assert auth.header() == "Bearer t1"
@@ -207,11 +259,23 @@ def test_short_lived_tokens_refresh_before_each_use_when_needed():
 
 
 def test_hosts_global_regional_and_stand_in():
-    assert Hosts.build() == Hosts("https://api.twilio.com", "https://insights.twilio.com", "https://oauth.twilio.com")
+    hosts = Hosts.build()
+    assert (hosts.api, hosts.insights, hosts.oauth) == (
+        "https://api.twilio.com",
+        "https://insights.twilio.com",
+        "https://oauth.twilio.com",
+    )
+    assert hosts.for_api("studio") == "https://studio.twilio.com"
     regional = Hosts.build(region="ie1", edge="dublin")
-    assert regional.api == "https://api.dublin.ie1.twilio.com" and regional.insights == "https://insights.dublin.ie1.twilio.com"
+    assert (
+        regional.api == "https://api.dublin.ie1.twilio.com"
+        and regional.insights == "https://insights.dublin.ie1.twilio.com"
+    )
     assert Hosts.build(edge="sydney").api == "https://api.sydney.us1.twilio.com"
     stand_in = Hosts.build(base_url="http://127.0.0.1:8718/")
     assert stand_in.api == stand_in.insights == stand_in.oauth == "http://127.0.0.1:8718"
+    # Products whose paths overlap (messaging's and conversations' /v1/Services) get a prefix each.
+    assert stand_in.for_api("messaging") == "http://127.0.0.1:8718/messaging"
+    assert regional.for_api("verify") == "https://verify.dublin.ie1.twilio.com"
     with pytest.raises(ConfigurationError, match="absolute http"):
         Hosts.build(base_url="127.0.0.1:8718")

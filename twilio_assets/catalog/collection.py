@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from ..read_modes import ReadMode
 from .columns import Column
@@ -19,8 +20,17 @@ def _glossary_text(collection: str, column: str) -> str:
 
 
 class Api(enum.Enum):
+    """The Twilio host a collection is read from (its value names it in `Hosts.for_api`)."""
+
     V2010 = "api"
     INSIGHTS = "insights"
+    MESSAGING = "messaging"
+    CONVERSATIONS = "conversations"
+    STUDIO = "studio"
+    VERIFY = "verify"
+    MONITOR = "monitor"
+    TRUNKING = "trunking"
+    TASKROUTER = "taskrouter"
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,8 @@ class Collection:
     per_account: bool = True
     # Insights has no account in its paths: a subaccount is chosen with a query parameter.
     subaccount_param: str | None = None
+    # The product it belongs to, which groups its assets in the Dagster UI (voice, messaging, usage, ...).
+    product: str = "account"
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]

@@ -1,19 +1,22 @@
 """The Twilio collections this project syncs: one declarative entry each.
 
-Adding a collection means adding one entry here (and its dbt staging model). Column lists follow the
+The first ten collections are here; every other one is in its product family's module under
+catalog/products/. Adding a collection means adding one entry (and its dbt staging model). Column lists follow the
 official OpenAPI specs; fields not listed still land in each row's raw JSON (`_raw`).
 """
 
 from __future__ import annotations
 
-from ..read_modes import DayFilter, NewestFirstScan, PerParent, SentOrPending, TimeRange, WholeList
+from ..read_modes import DayFilter, DayParams, NewestFirstScan, Parents, PerParent, SentOrPending, TimeRange, WholeList
 from .collection import Api, Collection
 from .columns import columns
+from .products import FAMILIES
 
 V2010 = "/2010-04-01/Accounts/{account_sid}"
 
 ACCOUNTS = Collection(
     name="accounts",
+    product="account",
     description=(
         "The account and its subaccounts (`/Accounts.json`). Read whole on every run. Twilio sends each "
         "account's `auth_token` in this list; it is dropped before anything is stored or logged."
@@ -33,6 +36,7 @@ ACCOUNTS = Collection(
 
 ADDRESSES = Collection(
     name="addresses",
+    product="account",
     description=(
         "Addresses registered for regulatory and emergency use. Twilio has no date filter here, and "
         "the list is small: every run reads it whole, so edits and deletions show up on the next run."
@@ -52,9 +56,9 @@ ADDRESSES = Collection(
 
 INCOMING_PHONE_NUMBERS = Collection(
     name="incoming_phone_numbers",
+    product="account",
     description=(
-        "Phone numbers the account owns, linked to addresses. No date filter and a small list: read "
-        "whole on every run."
+        "Phone numbers the account owns, linked to addresses. No date filter and a small list: read whole on every run."
     ),
     api=Api.V2010,
     path=f"{V2010}/IncomingPhoneNumbers.json",
@@ -73,6 +77,7 @@ INCOMING_PHONE_NUMBERS = Collection(
 
 CALLS = Collection(
     name="calls",
+    product="voice",
     description=(
         "Call legs (a child leg carries `parent_call_sid`). Read one UTC day at a time with "
         "`StartTime=YYYY-MM-DD`, so calls still in progress or that never ended are copied too and "
@@ -94,6 +99,7 @@ CALLS = Collection(
 
 CONFERENCES = Collection(
     name="conferences",
+    product="voice",
     description="Conferences, read one UTC day at a time with `DateCreated=YYYY-MM-DD`.",
     api=Api.V2010,
     path=f"{V2010}/Conferences.json",
@@ -109,6 +115,7 @@ CONFERENCES = Collection(
 
 RECORDINGS = Collection(
     name="recordings",
+    product="voice",
     description=(
         "Call and conference recordings, read one UTC day at a time with `DateCreated=YYYY-MM-DD`. "
         "`call_sid` is always the parent leg; transcriptions link to calls only through here."
@@ -128,6 +135,7 @@ RECORDINGS = Collection(
 
 TRANSCRIPTIONS = Collection(
     name="transcriptions",
+    product="voice",
     description=(
         "Transcriptions of recordings. Twilio offers no filter on this list but returns it newest "
         "first, so a run reads from the top and stops at the first transcription older than its "
@@ -147,6 +155,7 @@ TRANSCRIPTIONS = Collection(
 
 MESSAGES = Collection(
     name="messages",
+    product="messaging",
     description=(
         "SMS, MMS and WhatsApp messages, read one UTC day at a time with `DateSent=YYYY-MM-DD`, plus the "
         "messages not sent yet (scheduled, accepted, queued: `date_sent` is null), which land on the first "
@@ -167,6 +176,7 @@ MESSAGES = Collection(
 
 CALL_FEEDBACK = Collection(
     name="call_feedback",
+    product="voice",
     description=(
         "Call quality feedback. Twilio removed the Call Feedback API on 2024-02-27; its successor is the "
         "Voice Insights call annotation, read here from the call summaries (`/v1/Voice/Summaries`, one "
@@ -194,6 +204,7 @@ CALL_FEEDBACK = Collection(
 
 CONFERENCE_PARTICIPANTS = Collection(
     name="conference_participants",
+    product="voice",
     description=(
         "Historic conference participants from Voice Insights (the v2010 list only shows live ones): "
         "conferences created in the window are listed with `CreatedAfter`/`CreatedBefore`, then each "
@@ -210,16 +221,18 @@ CONFERENCE_PARTICIPANTS = Collection(
         leave_time:iso8601 duration_seconds:integer processing_state:text url:text"""
     ),
     read=PerParent(
-        parent_path="/v1/Conferences",
-        parent_list_key="conferences",
+        parents=Parents(
+            path="/v1/Conferences",
+            list_key="conferences",
+            fields={"parent_sid": "conference_sid"},
+            by_day=DayParams("CreatedAfter", "CreatedBefore", bounds="iso"),
+        ),
         parent_key="conference_sid",
-        created_after="CreatedAfter",
-        created_before="CreatedBefore",
     ),
     subaccount_param="Subaccount",
 )
 
-ALL_COLLECTIONS: tuple[Collection, ...] = (
+CORE_COLLECTIONS: tuple[Collection, ...] = (
     ACCOUNTS,
     ADDRESSES,
     INCOMING_PHONE_NUMBERS,
@@ -232,4 +245,11 @@ ALL_COLLECTIONS: tuple[Collection, ...] = (
     CALL_FEEDBACK,
 )
 
+# The first ten, then each product family's (catalog/products/).
+ALL_COLLECTIONS: tuple[Collection, ...] = CORE_COLLECTIONS + tuple(
+    collection for family in FAMILIES for collection in family.COLLECTIONS
+)
+
 BY_NAME = {collection.name: collection for collection in ALL_COLLECTIONS}
+if len(BY_NAME) != len(ALL_COLLECTIONS):
+    raise ValueError("two catalogue entries have the same name")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 
 class MalformedValue(ValueError):
@@ -43,7 +44,7 @@ def _rfc2822(value: Any) -> dt.datetime | None:
     except (TypeError, ValueError) as exc:
         raise MalformedValue(f"not an RFC 2822 date: {value!r}") from exc
     # Twilio documents these as GMT; a date without a zone is taken as UTC, as twilio-python does.
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _iso8601(value: Any) -> dt.datetime | None:
@@ -56,7 +57,7 @@ def _iso8601(value: Any) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise MalformedValue(f"not an ISO 8601 timestamp: {value!r}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _integer(value: Any) -> int | None:
@@ -101,6 +102,23 @@ def _boolean(value: Any) -> bool | None:
     raise MalformedValue(f"expected a boolean, got {value!r}")
 
 
+def _date(value: Any) -> dt.date | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise MalformedValue(f"expected a YYYY-MM-DD date, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise MalformedValue(f"not a YYYY-MM-DD date: {value!r}") from exc
+
+
+def _key(value: Any) -> str | None:
+    # The value of a composed key is built by Column.extract; here it only has to be present.
+    return _text(value)
+
+
 def _jsonb(value: Any) -> str | None:
     if value is None:
         return None
@@ -134,8 +152,12 @@ INTEGER = Kind("integer", "bigint", _integer, _SQL_CAST)
 NUMERIC = Kind("numeric", "numeric", _numeric, _SQL_CAST)
 BOOLEAN = Kind("boolean", "boolean", _boolean, _SQL_CAST)
 JSONB = Kind("jsonb", "jsonb", _jsonb, _SQL_JSON)
+DATE = Kind("date", "date", _date, _SQL_CAST)  # a calendar day as Twilio sends it, YYYY-MM-DD
+# A key composed of several fields, for records without a SID (usage records): the fields' text joined by '|'.
+KEY = Kind("key", "text", _key, "{text}")
 
-KINDS = {kind.name: kind for kind in (TEXT, SID, RFC2822, ISO8601, INTEGER, NUMERIC, BOOLEAN, JSONB)}
+KINDS = {kind.name: kind for kind in (TEXT, SID, RFC2822, ISO8601, INTEGER, NUMERIC, BOOLEAN, JSONB, DATE, KEY)}
+KEY_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -148,14 +170,25 @@ class Column:
     source: str | None = None
     path: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
+    # For a composed key (`usage_key=account_sid+category+start_date+end_date:key`): the fields it joins.
+    composed_of: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         # Computed once: extract() runs for every value of every record.
-        object.__setattr__(self, "path", tuple((self.source or self.name).split(".")))
-        if not all(part.replace("_", "").isalnum() for part in self.path):
+        source = self.source or self.name
+        composed = tuple(source.split("+")) if self.kind is KEY else ()
+        if self.kind is KEY and len(composed) < 2:
+            raise ValueError(f"column {self.name!r}: a key column names two or more fields joined by '+'")
+        object.__setattr__(self, "composed_of", composed)
+        object.__setattr__(self, "path", (composed[0],) if composed else tuple(source.split(".")))
+        if not all(part.replace("_", "").isalnum() for part in (*self.path, *composed)):
             raise ValueError(f"column {self.name!r}: source path {self.path} must be plain field names")
 
     def sql_value(self, record: str) -> str:
         """SQL typing this column's value from the jsonb expression `record` (a trusted alias)."""
+        if self.composed_of:
+            fields = ", ".join(f"coalesce({record} ->> '{name}', '')" for name in self.composed_of)
+            return f"concat_ws('{KEY_SEPARATOR}', {fields})"
         path = "{" + ",".join(self.path) + "}"
         literal = "'" + path.replace("'", "''") + "'"
         return self.kind.sql_template.format(
@@ -163,6 +196,8 @@ class Column:
         )
 
     def extract(self, record: dict[str, Any]) -> Any:
+        if self.composed_of:
+            return KEY_SEPARATOR.join(_key_part(record.get(name)) for name in self.composed_of)
         if len(self.path) == 1:
             value = record.get(self.path[0])
         else:
@@ -191,3 +226,12 @@ def columns(spec: str, **descriptions: str) -> tuple[Column, ...]:
             raise ValueError(f"unknown column kind {kind_name!r} in {token!r}")
         built.append(Column(name, KINDS[kind_name], descriptions.get(name, ""), source or None))
     return tuple(built)
+
+
+def _key_part(value: Any) -> str:
+    # The same text as SQL's `record ->> name`: strings as they are, other JSON values as JSON.
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(", ", ": ")) if isinstance(value, (dict, list)) else json.dumps(value)

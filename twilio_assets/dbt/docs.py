@@ -17,11 +17,12 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from ..instances import ConfigError, SyncSettings, load_settings
+from ..instances import ConfigError, SyncSettings
 from . import DBT_PROJECT_DIR, dbt_executable
 from .sources import write_generated_files
 
@@ -32,17 +33,36 @@ DOCS_TARGET = Path("target") / "docs"
 
 def generate(project_dir: Path = DBT_PROJECT_DIR, settings: SyncSettings | None = None) -> Path:
     """Write the docs site (index.html, manifest.json, catalog.json) and return its directory."""
-    write_generated_files(settings or load_settings(), project_dir)
+    if settings is None:  # the instances file's and the components' (needs Dagster: imported here)
+        from ..components import load_settings_with_components
+
+        settings = load_settings_with_components()
+    write_generated_files(settings, project_dir)
     target = project_dir / DOCS_TARGET
     command = [
-        dbt_executable(), "docs", "generate", "--quiet",
-        "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target-path", str(target),
+        dbt_executable(),
+        "docs",
+        "generate",
+        "--quiet",
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(target),
     ]
     if subprocess.run(command).returncode != 0:
         print("dbt docs generate could not read the warehouse; building the site without the catalog.", file=sys.stderr)
         if subprocess.run([*command, "--empty-catalog"]).returncode != 0:
             raise RuntimeError("dbt docs generate failed (see the dbt output above)")
+    _copy_schema_picture(target)
     return target
+
+
+def _copy_schema_picture(site: Path) -> None:
+    """The visual schema (`make schema`, docs/ beside the dbt project) goes into the site: its overview shows it."""
+    for picture in sorted((DBT_PROJECT_DIR.parent / "docs").glob("twilio_schema.*")):
+        shutil.copyfile(picture, site / picture.name)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

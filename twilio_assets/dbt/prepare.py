@@ -18,7 +18,15 @@ def main() -> int:
     status = generate_sources([])
     if status:
         return status
-    command = [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    command = [
+        dbt_executable(),
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+    ]
     parsed = subprocess.run(command)
     if parsed.returncode == 0:
         print(f"dbt manifest ready: {DBT_PROJECT_DIR / 'target' / 'manifest.json'}")

@@ -27,10 +27,10 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 if using_dagster_dev():
     # Imported only here: regenerating needs the settings and the catalogue, plain loads do not.
-    from ..instances import load_settings
+    from ..components import load_settings_with_components
     from .sources import write_generated_files
 
-    write_generated_files(load_settings(), DBT_PROJECT_DIR)
+    write_generated_files(load_settings_with_components(), DBT_PROJECT_DIR)
     # dagster-dbt's preparer runs plain `dbt`: let it find the one installed next to this Python
     # when the virtualenv is not on PATH.
     if shutil.which("dbt") is None:

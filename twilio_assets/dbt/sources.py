@@ -13,7 +13,8 @@ same bytes; an unchanged file is not rewritten, which keeps dbt's partial parsin
   typed columns, which `twilio_union_raw()` uses to stack the instances that sync a collection (or
   to produce an empty, typed relation when none does).
 
-Run it whenever the instances file changes, before `dbt parse`. It needs no database.
+The instances are the instances file's and those declared as components (twilio_assets/components).
+Run it whenever the instances file or a component changes, before `dbt parse`. It needs no database.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 import yaml
 
 from ..catalog import ALL_COLLECTIONS, Collection
-from ..instances import DBT_SCHEMAS, ConfigError, SyncSettings, load_settings
+from ..instances import DBT_SCHEMAS, ConfigError, SyncSettings
 from ..warehouse.tables import META_COLUMNS
 from . import DBT_PROJECT_DIR
 
@@ -80,7 +81,7 @@ def sources_document(settings: SyncSettings) -> dict[str, Any]:
                 "name": instance.schema,
                 "description": (
                     f"Raw Twilio tables of instance `{instance.name}`, kept up to date by the Dagster "
-                    f"assets in group `{instance.group_name}`. One row per Twilio record, typed columns "
+                    f"assets in the groups `{instance.group_name}__<product>`. One row per Twilio record, typed columns "
                     "named as Twilio names the fields, plus the full record in `_raw`."
                 ),
                 "schema": instance.schema,
@@ -123,8 +124,8 @@ def render_catalogue(settings: SyncSettings) -> str:
     instances = ",\n".join(f"    {compact(i)}" for i in data["instances"])
     collections = ",\n".join(f"    {compact(name)}: {compact(c)}" for name, c in data["collections"].items())
     literal = (
-        f"{{\n  \"instances\": [\n{instances}\n  ],\n  \"collections\": {{\n{collections}\n  }},\n"
-        f"  \"meta_columns\": {compact(data['meta_columns'])}\n}}"
+        f'{{\n  "instances": [\n{instances}\n  ],\n  "collections": {{\n{collections}\n  }},\n'
+        f'  "meta_columns": {compact(data["meta_columns"])}\n}}'
     )
     if json.loads(literal) != data:
         raise AssertionError("the rendered catalogue does not round-trip")
@@ -158,10 +159,15 @@ def write_generated_files(settings: SyncSettings, project_dir: Path | str) -> li
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate the dbt sources from the Twilio instance settings.")
-    parser.add_argument("--project-dir", type=Path, default=DBT_PROJECT_DIR, help="the dbt project (default: %(default)s)")
+    parser.add_argument(
+        "--project-dir", type=Path, default=DBT_PROJECT_DIR, help="the dbt project (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
+    # The components module needs Dagster: imported only when the files are written from the command line.
+    from ..components import load_settings_with_components
+
     try:
-        settings = load_settings()
+        settings = load_settings_with_components()
         paths = write_generated_files(settings, args.project_dir)
     except (ConfigError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

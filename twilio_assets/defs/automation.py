@@ -39,7 +39,7 @@ def sync_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
 
 def lookback_range(settings: SyncSettings, lookback_days: int, moment: dt.datetime) -> tuple[str, str]:
     """The partition keys a tick at `moment` refreshes: today (UTC) and the `lookback_days` before it."""
-    today = moment.astimezone(dt.timezone.utc).date()
+    today = moment.astimezone(dt.UTC).date()
     first = max(today - dt.timedelta(days=lookback_days), settings.start_date)
     return first.isoformat(), today.isoformat()
 
@@ -73,7 +73,7 @@ def sync_schedule(
     )
     def _schedule(context: dg.ScheduleEvaluationContext):
         moment = context.scheduled_execution_time
-        if moment.astimezone(dt.timezone.utc).date() < settings.start_date:
+        if moment.astimezone(dt.UTC).date() < settings.start_date:
             yield dg.SkipReason(f"{moment:%Y-%m-%d} is before the first partition {settings.start_date}")
             return
         # Instances share one run per lookback length (usually exactly one run per tick). Each run

@@ -15,7 +15,6 @@ docs site (`python -m twilio_assets.dbt.docs`, at $DBT_DOCS_URL or http://127.0.
 lineage graph open.
 """
 
-
 import json
 import os
 import shutil

@@ -5,7 +5,6 @@ the recent partitions are being kept up to date at all (the schedule is on, its 
 the sync log, which records each account's sync with its window in the same transaction as the data.
 """
 
-
 import datetime as dt
 
 import dagster as dg
@@ -23,7 +22,7 @@ def last_synced(cursor, schema: str, collection: str, days: list[dt.date]) -> di
     """For each day, when a sync whose window covered it last finished (None: never)."""
     found = {}
     for day in days:
-        start = dt.datetime.combine(day, dt.time(), dt.timezone.utc)
+        start = dt.datetime.combine(day, dt.time(), dt.UTC)
         cursor.execute(
             sql.SQL(
                 "select max(finished_at) from {}.{} where collection = %s and window_end >= %s and window_start <= %s"
@@ -34,7 +33,9 @@ def last_synced(cursor, schema: str, collection: str, days: list[dt.date]) -> di
     return found
 
 
-def stale_days(synced: dict[dt.date, dt.datetime | None], now: dt.datetime, fail_after: dt.timedelta) -> dict[dt.date, str]:
+def stale_days(
+    synced: dict[dt.date, dt.datetime | None], now: dt.datetime, fail_after: dt.timedelta
+) -> dict[dt.date, str]:
     return {
         day: ("never synced" if moment is None else f"last synced {moment:%Y-%m-%d %H:%M} UTC")
         for day, moment in sorted(synced.items())
@@ -62,9 +63,11 @@ def build_freshness_check(
         connection = warehouse.connect()
         try:
             with connection, connection.cursor() as cursor:
-                cursor.execute("select now(), to_regclass(%s) is not null", (f'"{instance.schema}"."{SYNC_LOG_TABLE}"',))
+                cursor.execute(
+                    "select now(), to_regclass(%s) is not null", (f'"{instance.schema}"."{SYNC_LOG_TABLE}"',)
+                )
                 now, has_log = cursor.fetchone()
-                today = now.astimezone(dt.timezone.utc).date()
+                today = now.astimezone(dt.UTC).date()
                 days = [today - dt.timedelta(days=n) for n in range(instance.lookback_days, -1, -1)]
                 synced = last_synced(cursor, instance.schema, collection.name, days) if has_log else dict.fromkeys(days)
         finally:
@@ -75,11 +78,14 @@ def build_freshness_check(
             description=(
                 "every recent day is fresh"
                 if not stale
-                else "stale: " + "; ".join(f"{day} {why}" for day, why in stale.items())
+                else "stale: "
+                + "; ".join(f"{day} {why}" for day, why in stale.items())
                 + ". Fix: turn on the twilio_sync_every_3_hours schedule, or materialize these partitions."
             ),
             metadata={
-                day.isoformat(): dg.MetadataValue.text("never" if moment is None else moment.isoformat(timespec="seconds"))
+                day.isoformat(): dg.MetadataValue.text(
+                    "never" if moment is None else moment.isoformat(timespec="seconds")
+                )
                 for day, moment in synced.items()
             },
         )

@@ -9,6 +9,4 @@ from ..instances import SyncSettings
 
 def daily_partitions(settings: SyncSettings) -> dg.DailyPartitionsDefinition:
     # end_offset=1 makes today a partition: Twilio's day-granular filters are re-read while it fills up.
-    return dg.DailyPartitionsDefinition(
-        start_date=settings.start_date.isoformat(), timezone="UTC", end_offset=1
-    )
+    return dg.DailyPartitionsDefinition(start_date=settings.start_date.isoformat(), timezone="UTC", end_offset=1)

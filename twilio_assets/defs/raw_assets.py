@@ -3,6 +3,7 @@
 import datetime as dt
 
 import dagster as dg
+
 from ..catalog import Collection
 from ..instances import Instance, SyncSettings
 from ..sync import Redaction, SyncResult, Window, sync_collection
@@ -30,7 +31,9 @@ def column_schema(collection: Collection) -> dg.TableSchema:
             name=c.name,
             type=c.kind.pg_type,
             description=c.description or None,
-            constraints=dg.TableColumnConstraints(nullable=c.name != collection.primary_key, unique=c.name == collection.primary_key),
+            constraints=dg.TableColumnConstraints(
+                nullable=c.name != collection.primary_key, unique=c.name == collection.primary_key
+            ),
         )
         for c in collection.columns
     ]
@@ -45,7 +48,9 @@ def _description(instance: Instance, collection: Collection) -> str:
         f"Read mode `{collection.read.name}`: {collection.read.summary()}.\n\n"
         f"Each partition is one UTC day. The 3-hourly schedule refreshes today and the "
         f"{instance.lookback_days} day(s) before it, so late changes (status, duration, price, annotations) "
-        "land; rows Twilio no longer lists in a re-read window get `_deleted_at`."
+        "land; rows Twilio no longer lists in a re-read window get `_deleted_at`.\n\n"
+        f"How {collection.name} links to the other collections: the visual schema, `docs/twilio_schema.svg` "
+        "(and `.pdf`) in the repository, also shown in the dbt docs overview."
     )
 
 
@@ -86,6 +91,12 @@ def _metadata(result: SyncResult) -> dict[str, dg.MetadataValue]:
             "Twilio refused these listings (older than it keeps); their stored rows were left as they were:\n\n"
             + "\n".join(f"- {where}: {reason}" for where, reason in sorted(result.unreadable.items()))
         )
+    if result.live_rows == 0 and not result.accounts_skipped:
+        # An empty table is normal for a product the account does not use (no Studio flows, no Verify).
+        metadata["empty"] = dg.MetadataValue.text(
+            f"Twilio listed no {result.collection} for {', '.join(result.accounts_synced) or 'the accounts'}: "
+            "the account does not use this product, or has no such records yet."
+        )
     if result.accounts_skipped:
         metadata["accounts_skipped"] = dg.MetadataValue.md(
             "\n".join(f"- {reason}" for reason in result.accounts_skipped.values())
@@ -100,7 +111,9 @@ def _listed_equals_stored(result: SyncResult) -> dg.AssetCheckResult:
         "every listing's records are stored live in its part of the window"
         if not mismatched
         else "stored rows differ from what Twilio listed for: "
-        + ", ".join(f"{label} (listed {listed:,}, stored {stored:,})" for label, (listed, stored) in sorted(mismatched.items()))
+        + ", ".join(
+            f"{label} (listed {listed:,}, stored {stored:,})" for label, (listed, stored) in sorted(mismatched.items())
+        )
     )
     return dg.AssetCheckResult(
         check_name=LISTED_EQUALS_STORED,
@@ -123,7 +136,7 @@ def build_raw_asset(
     @dg.asset(
         key=key,
         description=_description(instance, collection),
-        group_name=instance.group_name,
+        group_name=instance.group_for(collection),
         kinds={"twilio", "postgres"},
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),

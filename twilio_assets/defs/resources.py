@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
+from typing import Any, cast
 
 import dagster as dg
 import psycopg2.extensions
@@ -17,9 +18,10 @@ from ..warehouse import connect
 class TwilioResource(dg.ConfigurableResource):
     """One Twilio account's credentials and connection settings.
 
-    Authentication, in order of preference when several are set: OAuth 2.0 client credentials
-    (an OAuth app), an API key SID + secret, or the Account SID + Auth Token. Bind secrets with
-    `dg.EnvVar` only, so they never appear in run config or the event log.
+    Authentication, in order of preference when several are set: an OAuth 2.0 refresh token (with
+    the OAuth app's client ID + secret; from `python -m twilio_assets.connect`), OAuth 2.0 client
+    credentials (an OAuth app), an API key SID + secret, or the Account SID + Auth Token. Bind secrets
+    with `dg.EnvVar` only, so they never appear in run config or the event log.
     """
 
     account_sid: str | None = Field(default=None, description="The account to sync (AC…).")
@@ -28,6 +30,13 @@ class TwilioResource(dg.ConfigurableResource):
     api_key_secret: str | None = Field(default=None, description="The API key's secret.")
     oauth_client_id: str | None = Field(default=None, description="An OAuth app's client ID, with oauth_client_secret.")
     oauth_client_secret: str | None = Field(default=None, description="The OAuth app's client secret.")
+    oauth_refresh_token: str | None = Field(
+        default=None,
+        description=(
+            "A refresh token of an authorization-code OAuth app (from `python -m twilio_assets.connect`), with "
+            "oauth_client_id and oauth_client_secret; preferred over every other method when set."
+        ),
+    )
     base_url: str | None = Field(
         default=None,
         description="Point every Twilio host (api, insights, oauth) at one stand-in, e.g. the sandbox.",
@@ -37,7 +46,9 @@ class TwilioResource(dg.ConfigurableResource):
     page_size: int = Field(default=1000, description="Records per page, 1 to 1000.")
     max_attempts: int = Field(default=8, description="Attempts per request before giving up on 429/5xx/network errors.")
     timeout_seconds: float = Field(default=60.0, description="Seconds to wait for Twilio's answer before retrying.")
-    env_prefix: str = Field(default="TWILIO_", description="Prefix of the variables holding these settings, for messages.")
+    env_prefix: str = Field(
+        default="TWILIO_", description="Prefix of the variables holding these settings, for messages."
+    )
     hash_key: str | None = Field(default=None, description="Secret key for properties stored as keyed hashes.")
     max_in_flight: int = Field(
         default=8,
@@ -53,6 +64,8 @@ class TwilioResource(dg.ConfigurableResource):
         return f"{self.env_prefix}{suffix}"
 
     def auth_method(self) -> str:
+        if self.oauth_refresh_token:
+            return "oauth_refresh_token"
         if self.oauth_client_id or self.oauth_client_secret:
             return "oauth"
         if self.api_key_sid or self.api_key_secret:
@@ -61,6 +74,10 @@ class TwilioResource(dg.ConfigurableResource):
 
     def credentials_hint(self) -> str:
         return {
+            "oauth_refresh_token": (
+                f"{self._var('OAUTH_CLIENT_ID')}, {self._var('OAUTH_CLIENT_SECRET')} and "
+                f"{self._var('OAUTH_REFRESH_TOKEN')}"
+            ),
             "oauth": f"{self._var('OAUTH_CLIENT_ID')} and {self._var('OAUTH_CLIENT_SECRET')}",
             "api_key": f"{self._var('API_KEY_SID')} and {self._var('API_KEY_SECRET')}",
             "auth_token": f"{self._var('ACCOUNT_SID')} and {self._var('AUTH_TOKEN')}",
@@ -103,29 +120,45 @@ class TwilioResource(dg.ConfigurableResource):
             limit=InFlightLimit(self.max_in_flight, shared_slots),
         )
         method = self.auth_method()
+        if method == "oauth_refresh_token":
+            client_id, client_secret = self._require_pair(
+                "OAUTH_CLIENT_ID",
+                self.oauth_client_id,
+                "OAUTH_CLIENT_SECRET",
+                self.oauth_client_secret,
+                because=f"{self._var('OAUTH_REFRESH_TOKEN')} is set",
+            )
+            refresh_token = cast(str, self.oauth_refresh_token)  # auth_method() chose it because it is set
+            return TwilioClient.with_oauth_refresh_token(client_id, client_secret, refresh_token, hosts, **options)
         if method == "oauth":
-            self._require_pair("OAUTH_CLIENT_ID", self.oauth_client_id, "OAUTH_CLIENT_SECRET", self.oauth_client_secret)
-            return TwilioClient.with_oauth(self.oauth_client_id, self.oauth_client_secret, hosts, **options)
+            client_id, client_secret = self._require_pair(
+                "OAUTH_CLIENT_ID", self.oauth_client_id, "OAUTH_CLIENT_SECRET", self.oauth_client_secret
+            )
+            return TwilioClient.with_oauth(client_id, client_secret, hosts, **options)
         if method == "api_key":
-            self._require_pair("API_KEY_SID", self.api_key_sid, "API_KEY_SECRET", self.api_key_secret)
-            return TwilioClient.with_basic(
-                self.api_key_sid, self.api_key_secret, hosts, f"API key {self.api_key_sid}", **options
+            key_sid, key_secret = self._require_pair(
+                "API_KEY_SID", self.api_key_sid, "API_KEY_SECRET", self.api_key_secret
             )
-        self._require_pair("ACCOUNT_SID", self.account_sid, "AUTH_TOKEN", self.auth_token)
-        return TwilioClient.with_basic(
-            self.account_sid, self.auth_token, hosts, f"auth token of {self.account_sid}", **options
-        )
+            return TwilioClient.with_basic(key_sid, key_secret, hosts, f"API key {key_sid}", **options)
+        account_sid, auth_token = self._require_pair("ACCOUNT_SID", self.account_sid, "AUTH_TOKEN", self.auth_token)
+        return TwilioClient.with_basic(account_sid, auth_token, hosts, f"auth token of {account_sid}", **options)
 
-    def _require_pair(self, first: str, first_value: str | None, second: str, second_value: str | None) -> None:
+    def _require_pair(
+        self, first: str, first_value: str | None, second: str, second_value: str | None, because: str = ""
+    ) -> tuple[str, str]:
+        """Both values of a credential pair, or a ConfigurationError naming the missing variables."""
+        if first_value and second_value:
+            return first_value, second_value
         missing = [self._var(name) for name, value in ((first, first_value), (second, second_value)) if not value]
-        if missing:
-            raise ConfigurationError(
-                f"Twilio credentials incomplete: {', '.join(missing)} not set. Fix: set both "
-                f"{self._var(first)} and {self._var(second)}, or use another method: "
-                f"{self._var('ACCOUNT_SID')}+{self._var('AUTH_TOKEN')}, "
-                f"{self._var('API_KEY_SID')}+{self._var('API_KEY_SECRET')}, or "
-                f"{self._var('OAUTH_CLIENT_ID')}+{self._var('OAUTH_CLIENT_SECRET')}."
-            )
+        raise ConfigurationError(
+            f"Twilio credentials incomplete: {', '.join(missing)} not set"
+            f"{f' ({because})' if because else ''}. Fix: set both "
+            f"{self._var(first)} and {self._var(second)}, or use another method: "
+            f"{self._var('ACCOUNT_SID')}+{self._var('AUTH_TOKEN')}, "
+            f"{self._var('API_KEY_SID')}+{self._var('API_KEY_SECRET')}, "
+            f"{self._var('OAUTH_CLIENT_ID')}+{self._var('OAUTH_CLIENT_SECRET')}, or those two with "
+            f"{self._var('OAUTH_REFRESH_TOKEN')} (from python -m twilio_assets.connect)."
+        )
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -149,7 +182,7 @@ def _env_or_none(name: str, environ: dict[str, str]) -> dg.EnvVar | None:
 
 def twilio_resource_for(instance: Instance, environ: dict[str, str] | None = None) -> TwilioResource:
     environ = dict(os.environ if environ is None else environ)
-    fields = {
+    fields: dict[str, Any] = {
         suffix.lower(): _env_or_none(instance.env_name(suffix), environ)
         for suffix in (*CREDENTIAL_SUFFIXES, *CONNECTION_SUFFIXES, *PRIVACY_SUFFIXES)
     }

@@ -21,7 +21,10 @@ def sync_job_for_workers() -> dg.JobDefinition:
 
 
 def run_on_workers(
-    instance: dg.DagsterInstance, first: str, last: str, asset_selection: list[dg.AssetKey] | None = None,
+    instance: dg.DagsterInstance,
+    first: str,
+    last: str,
+    asset_selection: list[dg.AssetKey] | None = None,
     log_level: str = "INFO",
 ) -> dg.ExecuteJobResult:
     """One single-run backfill of [first, last]; the executor hands each step to the broker."""

@@ -17,7 +17,6 @@ def selected_executor(environ: dict[str, str] | None = None) -> str:
     return chosen
 
 
-
 def broker_url(environ: dict[str, str] | None = None) -> str:
     url = (os.environ if environ is None else environ).get(BROKER_ENV, "")
     if not url:

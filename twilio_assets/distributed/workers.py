@@ -23,16 +23,34 @@ class Workers:
         self.log_dir = log_dir
         self._processes: list[subprocess.Popen] = []
 
-    def start(self, ready_within_seconds: float = 90) -> "Workers":
+    def start(self, ready_within_seconds: float = 90) -> Workers:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         celery = str(Path(sys.executable).with_name("celery"))
         for n in range(1, self.count + 1):
             log = open(self.log_dir / f"worker{n}.log", "w")
-            self._processes.append(subprocess.Popen(
-                [celery, "-A", "twilio_assets.distributed.celery_app", "worker", "-Q", QUEUE, "--concurrency", "1",
-                 "-n", f"twilio{n}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-                env=self.environ, stdout=log, stderr=subprocess.STDOUT,
-            ))
+            self._processes.append(
+                subprocess.Popen(
+                    [
+                        celery,
+                        "-A",
+                        "twilio_assets.distributed.celery_app",
+                        "worker",
+                        "-Q",
+                        QUEUE,
+                        "--concurrency",
+                        "1",
+                        "-n",
+                        f"twilio{n}@%h",
+                        "--loglevel",
+                        "WARNING",
+                        "--without-gossip",
+                        "--without-mingle",
+                    ],
+                    env=self.environ,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         self._wait_ready(ready_within_seconds)
         return self
 
@@ -62,7 +80,7 @@ class Workers:
                 process.kill()
         self._processes = []
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> Workers:
         return self.start()
 
     def __exit__(self, *exc) -> None:

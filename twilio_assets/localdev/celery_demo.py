@@ -32,8 +32,9 @@ DATABASE = "celery_demo"
 def _fresh_database(pg: dict[str, str], name: str) -> None:
     import psycopg2
 
-    connection = psycopg2.connect(host=pg["PGHOST"], port=pg["PGPORT"], user=pg["PGUSER"],
-                                  password=pg["PGPASSWORD"], dbname="postgres")
+    connection = psycopg2.connect(
+        host=pg["PGHOST"], port=pg["PGPORT"], user=pg["PGUSER"], password=pg["PGPASSWORD"], dbname="postgres"
+    )
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'drop database if exists "{name}" with (force)')
@@ -46,11 +47,14 @@ def _matches(pg: dict[str, str], sandbox: SandboxServer) -> list[str]:
 
     mismatched = []
     main = sandbox.config.main_account_sid
-    connection = connect(host=pg["PGHOST"], port=pg["PGPORT"], user=pg["PGUSER"], password=pg["PGPASSWORD"],
-                         dbname=pg["PGDATABASE"])
+    connection = connect(
+        host=pg["PGHOST"], port=pg["PGPORT"], user=pg["PGUSER"], password=pg["PGPASSWORD"], dbname=pg["PGDATABASE"]
+    )
     with connection, connection.cursor() as cursor:
         for collection in ALL_COLLECTIONS:
-            cursor.execute(f'select "{collection.primary_key}", _raw from twilio."{collection.name}" where _deleted_at is null')
+            cursor.execute(
+                f'select "{collection.primary_key}", _raw from twilio."{collection.name}" where _deleted_at is null'
+            )
             stored = dict(cursor.fetchall())
             expected = {r[collection.primary_key]: r for r in expected_records(sandbox.world, collection.name, [main])}
             if stored != expected:
@@ -77,9 +81,14 @@ def run(worker_counts: list[int], latency_ms: int) -> int:
             pg = {**base, "PGDATABASE": f"{DATABASE}_{count}"}
             _fresh_database(pg, pg["PGDATABASE"])
             env = {
-                **pg, **dagster, BROKER_ENV: broker.url, EXECUTOR_ENV: "celery",
-                "TWILIO_ACCOUNT_SID": config.main_account_sid, "TWILIO_AUTH_TOKEN": config.auth_token,
-                "TWILIO_BASE_URL": sandbox.base_url, "TWILIO_START_DATE": first,
+                **pg,
+                **dagster,
+                BROKER_ENV: broker.url,
+                EXECUTOR_ENV: "celery",
+                "TWILIO_ACCOUNT_SID": config.main_account_sid,
+                "TWILIO_AUTH_TOKEN": config.auth_token,
+                "TWILIO_BASE_URL": sandbox.base_url,
+                "TWILIO_START_DATE": first,
             }
             os.environ.pop("TWILIO_INSTANCES_FILE", None)
             os.environ.update(env)
@@ -93,8 +102,10 @@ def run(worker_counts: list[int], latency_ms: int) -> int:
             mismatched = _matches(pg, sandbox) if result.success else ["(run failed)"]
             failures += bool(mismatched) or not result.success
             spread = ", ".join(f"{n}" for n in sorted(per_process.values(), reverse=True))
-            print(f"  {count} worker(s): {seconds:6.1f} s, steps per worker [{spread}], "
-                  + ("every collection equals the sandbox" if not mismatched else f"MISMATCH: {', '.join(mismatched)}"))
+            print(
+                f"  {count} worker(s): {seconds:6.1f} s, steps per worker [{spread}], "
+                + ("every collection equals the sandbox" if not mismatched else f"MISMATCH: {', '.join(mismatched)}")
+            )
     return 1 if failures else 0
 
 

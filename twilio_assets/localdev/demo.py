@@ -66,15 +66,17 @@ def run_demo() -> int:
         subprocess.run([sys.executable, "-m", "twilio_assets.dbt.prepare"], check=True)
         import dagster as dg
 
-        from ..defs.automation import RANGE_END_TAG, RANGE_START_TAG, SYNC_JOB
         from ..definitions import defs as load_definitions
+        from ..defs.automation import RANGE_END_TAG, RANGE_START_TAG, SYNC_JOB
         from ..warehouse import connect
 
         settings = load_settings()
         definitions = load_definitions()
         job = definitions.resolve_job_def(SYNC_JOB)
         first, last = config.first_day.isoformat(), config.now.date().isoformat()
-        print(f"Syncing {first} .. {last} from the sandbox at {sandbox.base_url} into {pg['PGHOST']}:{pg['PGPORT']}/{pg['PGDATABASE']}")
+        print(
+            f"Syncing {first} .. {last} from the sandbox at {sandbox.base_url} into {pg['PGHOST']}:{pg['PGPORT']}/{pg['PGDATABASE']}"
+        )
         with dg.DagsterInstance.get() as instance:
             result = job.execute_in_process(
                 instance=instance,
@@ -126,7 +128,10 @@ def run_demo() -> int:
                     print(f"{schema + '.' + name:<44} {rows:>10,}")
         finally:
             connection.close()
-    print(f"\nDone in {time.monotonic() - started:.0f} s. " + ("Every collection matches and every mart has rows." if all_match else "Mismatches above."))
+    print(
+        f"\nDone in {time.monotonic() - started:.0f} s. "
+        + ("Every collection matches and every mart has rows." if all_match else "Mismatches above.")
+    )
     return 0 if all_match else 1
 
 

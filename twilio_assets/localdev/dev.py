@@ -44,11 +44,24 @@ def main() -> int:
         # `dagster dev` recommends `dg dev`, which cannot read workspace.yaml: keep the console clean.
         env.setdefault("PYTHONWARNINGS", "ignore:Function `dev_command` is superseded")
         docs = subprocess.Popen([python, "-m", "twilio_assets.dbt.docs", "--port", "8580"], env=env, cwd=REPO_ROOT)
-        print(f"Sandbox: {sandbox.base_url}   dbt docs: http://127.0.0.1:8580   Dagster UI: http://127.0.0.1:{DAGSTER_PORT}")
+        print(
+            f"Sandbox: {sandbox.base_url}   dbt docs: http://127.0.0.1:8580   Dagster UI: http://127.0.0.1:{DAGSTER_PORT}"
+        )
         # dagster dev ignores SIGTERM unless it leads its own process group (see the stack notes).
         ui = subprocess.Popen(
-            [str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(DAGSTER_PORT)],
-            env=env, cwd=REPO_ROOT, start_new_session=True,
+            [
+                str(Path(sys.executable).with_name("dagster")),
+                "dev",
+                "-w",
+                "workspace.yaml",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(DAGSTER_PORT),
+            ],
+            env=env,
+            cwd=REPO_ROOT,
+            start_new_session=True,
         )
         try:
             return ui.wait()
@@ -61,6 +74,7 @@ def main() -> int:
 
 def _stop(child: subprocess.Popen, *, group: bool, grace_seconds: float = 20.0) -> None:
     """SIGTERM, then SIGKILL whatever is left: `dagster dev` can leave code servers behind in its group."""
+
     def signal_all(sig: int) -> None:
         try:
             os.killpg(child.pid, sig) if group else child.send_signal(sig)

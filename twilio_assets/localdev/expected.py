@@ -7,7 +7,8 @@ from the catalogue, so the engine's own rules never decide what counts as correc
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..sandbox.oracle import expected_records
 

@@ -132,8 +132,17 @@ class LocalPostgres:
             os.chown(self.root, server.pw_uid, server.pw_gid)
         if not (self.data_dir / "PG_VERSION").exists():
             done = self._run_as_server_user(
-                "initdb", "-D", str(self.data_dir), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                "--locale=C.UTF-8", "--no-sync",
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
             )
             if done.returncode != 0:
                 raise RuntimeError(f"initdb failed:\n{done.stderr or done.stdout}")

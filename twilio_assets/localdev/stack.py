@@ -30,7 +30,9 @@ def warehouse_env(environ: dict[str, str] | None = None) -> dict[str, str]:
     if user_gave_warehouse(environ):
         return {name: environ.get(name, "") for name in PG_VARIABLES}
     root = default_data_dir()
-    server = LocalPostgres(root=root, port=remembered_port(root, int(environ.get("TWILIO_ASSETS_PGPORT", DEFAULT_PORT))))
+    server = LocalPostgres(
+        root=root, port=remembered_port(root, int(environ.get("TWILIO_ASSETS_PGPORT", DEFAULT_PORT)))
+    )
     server.start(databases=("warehouse", DAGSTER_DATABASE))
     return server.env("warehouse")
 
@@ -53,8 +55,11 @@ def ensure_dagster_database(env: dict[str, str]) -> None:
     import psycopg2
 
     connection = psycopg2.connect(
-        host=env["DAGSTER_PG_HOST"], port=env["DAGSTER_PG_PORT"], user=env["DAGSTER_PG_USERNAME"],
-        password=env["DAGSTER_PG_PASSWORD"], dbname="postgres",
+        host=env["DAGSTER_PG_HOST"],
+        port=env["DAGSTER_PG_PORT"],
+        user=env["DAGSTER_PG_USERNAME"],
+        password=env["DAGSTER_PG_PASSWORD"],
+        dbname="postgres",
     )
     try:
         create_missing_databases(connection, [env["DAGSTER_PG_DB"]])
@@ -65,8 +70,8 @@ def ensure_dagster_database(env: dict[str, str]) -> None:
 def demo_sandbox_config(**changes) -> SandboxConfig:
     """The demo's sandbox: three days ending today, its clock fixed at noon UTC so two runs on the same
     day see the same Twilio state."""
-    today = dt.datetime.now(dt.timezone.utc).date()
-    noon = dt.datetime.combine(today, dt.time(12), dt.timezone.utc)
+    today = dt.datetime.now(dt.UTC).date()
+    noon = dt.datetime.combine(today, dt.time(12), dt.UTC)
     return SandboxConfig(now=noon, **changes)
 
 

@@ -11,8 +11,9 @@ from .base import (
     ReadRequest,
 )
 from .day_filter import DayFilter
+from .day_params import DayParams
 from .newest_first import NewestFirstScan
-from .per_parent import PerParent
+from .per_parent import Parents, PerParent
 from .sent_or_pending import SentOrPending
 from .time_range import TimeRange
 from .whole_list import WholeList
@@ -21,9 +22,11 @@ __all__ = [
     "RETENTION_ERROR_CODES",
     "Accepted",
     "DayFilter",
+    "DayParams",
     "Index",
     "Listing",
     "NewestFirstScan",
+    "Parents",
     "Part",
     "PerParent",
     "ReadMode",

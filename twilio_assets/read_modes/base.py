@@ -11,8 +11,9 @@ The engine only loops: list, accept, merge, then mark what is missing inside `pl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from psycopg2 import sql
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ..catalog import Collection
     from ..window import Window
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # Twilio's answers for data older than it keeps: messages beyond 400 days (20004), Voice Insights
 # beyond 30 days (17002). Such a listing is recorded as unreadable, and the rest of the sync goes on.
 RETENTION_ERROR_CODES = frozenset({20004, 17002})
@@ -70,8 +71,8 @@ class Index:
 class ReadRequest:
     """Everything a plan needs to know about one account's share of a sync."""
 
-    collection: "Collection"
-    window: "Window"
+    collection: Collection
+    window: Window
     account: str | None  # None for lists that are not per account (the account list itself)
     base_url: str  # the collection's host, e.g. https://api.twilio.com
     path: str  # the collection's path with the account filled in
@@ -126,10 +127,10 @@ class ReadMode:
         """The column whose UTC day places a row in a daily partition (None: no such column)."""
         return None
 
-    def indexes(self, collection: "Collection") -> tuple[Index, ...]:
+    def indexes(self, collection: Collection) -> tuple[Index, ...]:
         return ()
 
-    def validate(self, collection: "Collection") -> None:
+    def validate(self, collection: Collection) -> None:
         """Raise ValueError naming the collection when the entry does not fit this read mode."""
 
     def plan(self, request: ReadRequest) -> ReadPlan:
@@ -151,10 +152,10 @@ class PlacedByColumn:
     def day_column(self) -> str:
         return self.column
 
-    def indexes(self, collection: "Collection") -> tuple[Index, ...]:
+    def indexes(self, collection: Collection) -> tuple[Index, ...]:
         return (Index((self.column,)),)
 
-    def validate(self, collection: "Collection") -> None:
+    def validate(self, collection: Collection) -> None:
         require_column(collection, self.column, self.name)
 
 
@@ -187,6 +188,6 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def require_column(collection: "Collection", name: str, mode: str) -> None:
+def require_column(collection: Collection, name: str, mode: str) -> None:
     if name not in collection.column_names:
         raise ValueError(f"{collection.name}: read mode {mode} names column {name!r}, which is not a column")

@@ -8,8 +8,11 @@ A day Twilio refuses for retention is left out of the scope, so its stored rows 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+
+from psycopg2 import sql
 
 from .base import (
     Listing,
@@ -29,11 +32,13 @@ class DayFilter(PlacedByColumn, ReadMode):
     column: str  # the typed column the filter selects on, e.g. start_time
     name: str = field(init=False, default="day_filter")
 
-    def plan(self, request: ReadRequest) -> "DayFilterPlan":
+    def plan(self, request: ReadRequest) -> DayFilterPlan:
         return DayFilterPlan(request, self)
 
     def summary(self) -> str:
-        return f"one listing per UTC day with `{self.param}=YYYY-MM-DD`, days in parallel; rows placed by `{self.column}`"
+        return (
+            f"one listing per UTC day with `{self.param}=YYYY-MM-DD`, days in parallel; rows placed by `{self.column}`"
+        )
 
 
 class DayFilterPlan(ReadPlan):
@@ -47,8 +52,16 @@ class DayFilterPlan(ReadPlan):
 
 def day_parts(request: ReadRequest, column: str, unreadable: dict[str, str]) -> list[Part]:
     """One part per day of the window that was read: rows whose `column` falls on that UTC day."""
-    parts = []
-    for day in sorted(request.window.days()):
-        if day.isoformat() not in unreadable:
-            parts.append(Part(day.isoformat(), column_in_range(column, *day_bounds(day))))
-    return parts
+    return [
+        Part(day.isoformat(), on_day(request.collection, column, day))
+        for day in sorted(request.window.days())
+        if day.isoformat() not in unreadable
+    ]
+
+
+def on_day(collection, column: str, day: dt.date) -> sql.Composable:
+    """Rows whose `column` falls on `day`: a UTC range for timestamps, the day itself for a date column
+    (compared as dates, so the session's time zone never shifts it)."""
+    if collection.column(column).kind.pg_type == "date":
+        return sql.SQL("t.{} = {}").format(sql.Identifier(column), sql.Literal(day))
+    return column_in_range(column, *day_bounds(day))

@@ -7,8 +7,9 @@ listing (its pages follow each other), and its scope is the window on the scanne
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .base import (
     Accepted,
@@ -27,11 +28,13 @@ class NewestFirstScan(PlacedByColumn, ReadMode):
     column: str  # the column the list is ordered by, newest first
     name: str = field(init=False, default="newest_first_scan")
 
-    def plan(self, request: ReadRequest) -> "NewestFirstPlan":
+    def plan(self, request: ReadRequest) -> NewestFirstPlan:
         return NewestFirstPlan(request, self)
 
     def summary(self) -> str:
-        return f"no date filter: the newest-first list is read from the top until `{self.column}` is older than the window"
+        return (
+            f"no date filter: the newest-first list is read from the top until `{self.column}` is older than the window"
+        )
 
 
 class NewestFirstPlan(ReadPlan):

@@ -14,8 +14,9 @@ pending rows created since the horizon.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from psycopg2 import sql
 
@@ -55,7 +56,7 @@ class SentOrPending(PlacedByColumn, ReadMode):
         if not collection.path.endswith(".json"):
             raise ValueError(f"{collection.name}: sent_or_pending fetches records at <path without .json>/<sid>.json")
 
-    def plan(self, request: ReadRequest) -> "SentOrPendingPlan":
+    def plan(self, request: ReadRequest) -> SentOrPendingPlan:
         return SentOrPendingPlan(request, self)
 
     def summary(self) -> str:

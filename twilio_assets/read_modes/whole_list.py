@@ -5,8 +5,8 @@ The current state wins: every row of the account that the listing no longer show
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from .base import EVERY_ROW, Listing, Part, ReadMode, ReadPlan, ReadRequest
 
@@ -17,7 +17,7 @@ ALL = "whole list"
 class WholeList(ReadMode):
     name: str = field(init=False, default="full")
 
-    def plan(self, request: ReadRequest) -> "WholeListPlan":
+    def plan(self, request: ReadRequest) -> WholeListPlan:
         return WholeListPlan(request)
 
     def summary(self) -> str:

@@ -17,9 +17,14 @@ from .world import COLLECTIONS
 
 
 def handle(app, req: Request) -> Response:
-    name = req.path[len("/__sandbox__/"):].strip("/")
-    routes = {("GET", "info"): info, ("POST", "clock"): clock, ("POST", "faults"): faults,
-              ("GET", "faults"): faults, ("GET", "counts"): counts}
+    name = req.path[len("/__sandbox__/") :].strip("/")
+    routes = {
+        ("GET", "info"): info,
+        ("POST", "clock"): clock,
+        ("POST", "faults"): faults,
+        ("GET", "faults"): faults,
+        ("GET", "counts"): counts,
+    }
     handler = routes.get((req.method, name))
     if handler is None:
         if any(n == name for _, n in routes):
@@ -95,8 +100,12 @@ def faults(app, req: Request) -> dict:
         if reset:
             app.faults.reset_counters()
         return {"faults": knobs}
-    return {"faults": app.faults.knobs(), "faults_served": app.faults.served_counts(),
-            "peak_inflight": app.faults.peak_inflight(), "requests": app.faults.request_counts()}
+    return {
+        "faults": app.faults.knobs(),
+        "faults_served": app.faults.served_counts(),
+        "peak_inflight": app.faults.peak_inflight(),
+        "requests": app.faults.request_counts(),
+    }
 
 
 def counts(app, req: Request) -> dict:

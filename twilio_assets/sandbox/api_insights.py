@@ -62,8 +62,15 @@ def call_summaries(app, req, principal) -> dict:
         checks.append(lambda f, rec: rec["processing_state"] == "complete")
     elif state == "partial":
         checks.append(lambda f, rec: rec["processing_state"] == "partial")
-    listing = app.world.listing(account, "call_summaries", now=req.now, lo=lo, hi=hi,
-                                opts=Options(base_url=req.base_url), predicate=_predicate(checks))
+    listing = app.world.listing(
+        account,
+        "call_summaries",
+        now=req.now,
+        lo=lo,
+        hi=hi,
+        opts=Options(base_url=req.base_url),
+        predicate=_predicate(checks),
+    )
     return _page(app, req, listing, "/v1/Voice/Summaries", "call_summaries", SUMMARY_PARAMS, params)
 
 
@@ -73,10 +80,20 @@ def conferences(app, req, principal) -> dict:
     lo = insights_time(params["CreatedAfter"], req.now) if "CreatedAfter" in params else NEVER
     hi = insights_time(params["CreatedBefore"], req.now) if "CreatedBefore" in params else FOREVER
     retention.check_insights(lo, hi, req.now, "CreatedAfter" if lo != NEVER else "CreatedBefore")
-    checks = (_equals(params, "ConferenceSid", "conference_sid") + _equals(params, "FriendlyName", "friendly_name")
-              + _equals(params, "Status", "status"))
-    listing = app.world.listing(account, "insights_conferences", now=req.now, lo=lo, hi=hi,
-                                opts=Options(base_url=req.base_url), predicate=_predicate(checks))
+    checks = (
+        _equals(params, "ConferenceSid", "conference_sid")
+        + _equals(params, "FriendlyName", "friendly_name")
+        + _equals(params, "Status", "status")
+    )
+    listing = app.world.listing(
+        account,
+        "insights_conferences",
+        now=req.now,
+        lo=lo,
+        hi=hi,
+        opts=Options(base_url=req.base_url),
+        predicate=_predicate(checks),
+    )
     return _page(app, req, listing, "/v1/Conferences", "conferences", CONFERENCE_PARAMS, params)
 
 
@@ -96,8 +113,13 @@ def conference_participants(app, req, principal, conference_sid: str) -> dict:
         raise _disabled()
     retention.check_conference(conference.created, req.now)
     checks = _equals(params, "ParticipantSid", "participant_sid") + _equals(params, "Label", "label")
-    listing = world.listing(owner, "conference_participants", now=req.now,
-                            opts=Options(base_url=req.base_url, conference_sid=conference_sid),
-                            predicate=_predicate(checks))
-    return _page(app, req, listing, f"/v1/Conferences/{conference_sid}/Participants", "participants",
-                 PARTICIPANT_PARAMS, params)
+    listing = world.listing(
+        owner,
+        "conference_participants",
+        now=req.now,
+        opts=Options(base_url=req.base_url, conference_sid=conference_sid),
+        predicate=_predicate(checks),
+    )
+    return _page(
+        app, req, listing, f"/v1/Conferences/{conference_sid}/Participants", "participants", PARTICIPANT_PARAMS, params
+    )

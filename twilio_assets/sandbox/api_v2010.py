@@ -6,8 +6,8 @@ Each resource names the query parameters it understands; anything else is ignore
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import retention
 from .filters import check_enum, date_window, has_window, in_window, kept_filters, parse_bool
@@ -77,8 +77,12 @@ def _recordings(p: dict, now: int) -> Query:
 
 
 def _addresses(p: dict, now: int) -> Query:
-    checks = (_equals(p, "FriendlyName", "friendly_name") + _equals(p, "CustomerName", "customer_name")
-              + _equals(p, "IsoCountry", "iso_country") + _flag(p, "EmergencyEnabled", "emergency_enabled"))
+    checks = (
+        _equals(p, "FriendlyName", "friendly_name")
+        + _equals(p, "CustomerName", "customer_name")
+        + _equals(p, "IsoCountry", "iso_country")
+        + _flag(p, "EmergencyEnabled", "emergency_enabled")
+    )
     return Query(checks=tuple(checks))
 
 
@@ -119,25 +123,45 @@ class Resource:
 
 
 RESOURCES = {
-    "Calls": Resource("calls", "calls",
-                      ("To", "From", "ParentCallSid", "Status") + _dates("StartTime") + _dates("EndTime"), _calls),
+    "Calls": Resource(
+        "calls", "calls", ("To", "From", "ParentCallSid", "Status") + _dates("StartTime") + _dates("EndTime"), _calls
+    ),
     "Messages": Resource("messages", "messages", ("To", "From") + _dates("DateSent"), _messages),
-    "Conferences": Resource("conferences", "conferences",
-                            _dates("DateCreated") + _dates("DateUpdated") + ("FriendlyName", "Status"), _conferences),
-    "Recordings": Resource("recordings", "recordings",
-                           _dates("DateCreated") + ("CallSid", "ConferenceSid", "IncludeSoftDeleted"), _recordings),
+    "Conferences": Resource(
+        "conferences",
+        "conferences",
+        _dates("DateCreated") + _dates("DateUpdated") + ("FriendlyName", "Status"),
+        _conferences,
+    ),
+    "Recordings": Resource(
+        "recordings",
+        "recordings",
+        _dates("DateCreated") + ("CallSid", "ConferenceSid", "IncludeSoftDeleted"),
+        _recordings,
+    ),
     "Transcriptions": Resource("transcriptions", "transcriptions", (), _transcriptions),
-    "Addresses": Resource("addresses", "addresses",
-                          ("CustomerName", "FriendlyName", "EmergencyEnabled", "IsoCountry"), _addresses),
-    "IncomingPhoneNumbers": Resource("incoming_phone_numbers", "incoming_phone_numbers",
-                                     ("Beta", "FriendlyName", "PhoneNumber", "Origin"), _numbers),
+    "Addresses": Resource(
+        "addresses", "addresses", ("CustomerName", "FriendlyName", "EmergencyEnabled", "IsoCountry"), _addresses
+    ),
+    "IncomingPhoneNumbers": Resource(
+        "incoming_phone_numbers", "incoming_phone_numbers", ("Beta", "FriendlyName", "PhoneNumber", "Origin"), _numbers
+    ),
     "Participants": Resource("live_participants", "participants", ("Muted", "Hold", "Coaching"), _participants),
 }
 ACCOUNTS = Resource("accounts", "accounts", ("FriendlyName", "Status"), _accounts)
 
 
-def page_of(app, listing, path: str, list_key: str, query: list[tuple[str, str]], known: tuple[str, ...],
-            size: int, page_no: int, token: str | None) -> dict:
+def page_of(
+    app,
+    listing,
+    path: str,
+    list_key: str,
+    query: list[tuple[str, str]],
+    known: tuple[str, ...],
+    size: int,
+    page_no: int,
+    token: str | None,
+) -> dict:
     decoded = app.tokens.decode(token) if token else None
     page = take_page(listing, size, page_no, decoded)
     ln = links(app.tokens, kept_filters(query, known), size, page_no, token, page)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import sys
@@ -19,20 +20,26 @@ from .errors import ApiError, authenticate_error, error_body, not_found
 from .faults import Faults
 from .filters import first_values, page_params
 from .http_types import Request, Response
+from .oauth_consent import OAuthConsent
 from .paging import TokenCodec
+from .products import Route
+from .products.base import PREFIXED_HOSTS
 from .timefmt import from_us
 from .world import World
 
 _SID = r"[0-9a-fA-F]{32}"
 _ACCOUNTS = re.compile(r"^/2010-04-01/Accounts\.json$")
 _ACCOUNT = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})\.json$")
-_ACCOUNT_LIST = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})/({'|'.join(r for r in RESOURCES if r != 'Participants')})\.json$")
+_ACCOUNT_LIST = re.compile(
+    rf"^/2010-04-01/Accounts/(AC{_SID})/({'|'.join(r for r in RESOURCES if r != 'Participants')})\.json$"
+)
 _MESSAGE = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})/Messages/((?:SM|MM){_SID})\.json$")
 _PARTICIPANTS = re.compile(rf"^/2010-04-01/Accounts/(AC{_SID})/Conferences/(CF{_SID})/Participants\.json$")
 _SUMMARIES = re.compile(r"^/v1/Voice/Summaries$")
 _CONFERENCES = re.compile(r"^/v1/Conferences$")
 _CONF_PARTICIPANTS = re.compile(rf"^/v1/Conferences/(CF{_SID})/Participants$")
 _TOKEN = re.compile(r"^/v2/token$")
+_AUTHORIZE = re.compile(r"^/v2/authorize$")
 
 
 class RecordList:
@@ -54,7 +61,12 @@ class SandboxApp:
         self.world = World(config)
         self.faults = Faults(config)
         self.auth = Authenticator(config, self.world, lambda: self.faults.get("token_ttl_seconds"))
+        self.oauth = OAuthConsent(config, self.world, self.auth)
         self.tokens = TokenCodec(hashlib.sha256(f"{config.seed}:page-token".encode()).digest())
+        self._product_routes: dict[str, list[Route]] = {}
+        for product in self.world.products:
+            for route in product.routes(self):
+                self._product_routes.setdefault(route.host, []).append(route)
 
     # --- entry -----------------------------------------------------------------------
 
@@ -62,7 +74,8 @@ class SandboxApp:
         try:
             if req.path.startswith("/__sandbox__/"):
                 return admin.handle(self, req)
-            return Response(200, self._api(req))
+            answer = self._api(req)
+            return answer if isinstance(answer, Response) else Response(200, answer)
         except ApiError as err:
             return Response(err.status, err.body(), err.headers)
         except Exception:  # a sandbox bug must still answer like Twilio would
@@ -88,17 +101,31 @@ class SandboxApp:
 
     # --- API -------------------------------------------------------------------------
 
-    def _api(self, req: Request) -> dict:
+    def _api(self, req: Request) -> dict | Response:
         path = req.path
         if _TOKEN.match(path):
             self._method(req, "POST")
-            return self.auth.issue_token(req.form(), first_values(req.query))
-        route = self._route(path)
+            return self.oauth.token(req.form(), first_values(req.query))
+        if _AUTHORIZE.match(path):
+            return self.oauth.authorize(req)
+        host, inner = _split_host(path)
+        if host != "api":
+            # Another Twilio host (messaging.twilio.com, ...), served under its prefix.
+            req = dataclasses.replace(req, path=inner, base_url=f"{req.base_url}/{host}")
+        route = self._route(path) if host == "api" else None
+        if route is None:
+            route = self._product_route(host, req.path)
         if route is None:
             raise not_found(path)
         self._method(req, "GET")
         principal = self.principal(req)
         return route(req, principal)
+
+    def _product_route(self, host: str, path: str):
+        for candidate in self._product_routes.get(host, ()):
+            if m := candidate.pattern.fullmatch(path):
+                return lambda req, who, route=candidate, match=m: route.handler(req, who, match)
+        return None
 
     def _method(self, req: Request, allowed: str) -> None:
         if req.method != allowed:
@@ -139,7 +166,9 @@ class SandboxApp:
 
     def _account(self, req: Request, principal: Principal, account_sid: str) -> dict:
         self._check_account(req, principal, account_sid)
-        return self.world.account(account_sid).render()
+        account = self.world.account(account_sid)
+        assert account is not None  # _check_account answered 404 otherwise
+        return account.render()
 
     def _message(self, req: Request, principal: Principal, account_sid: str, message_sid: str) -> dict:
         self._check_account(req, principal, account_sid)
@@ -149,8 +178,9 @@ class SandboxApp:
             raise not_found(req.path)
         return record
 
-    def _v2010(self, req: Request, principal: Principal, account_sid: str, name: str,
-               conference_sid: str | None = None) -> dict:
+    def _v2010(
+        self, req: Request, principal: Principal, account_sid: str, name: str, conference_sid: str | None = None
+    ) -> dict:
         self._check_account(req, principal, account_sid)
         resource = RESOURCES[name]
         params = first_values(req.query)
@@ -158,7 +188,21 @@ class SandboxApp:
         if conference_sid is not None and self.world.find_conference(account_sid, conference_sid, now=req.now) is None:
             raise not_found(req.path)
         q, predicate = run_query(resource, params, req.now)
-        listing = self.world.listing(account_sid, resource.collection, now=req.now, lo=q.lo, hi=q.hi,
-                                     opts=options(q, req.base_url, conference_sid), predicate=predicate)
-        return page_of(self, listing, req.path, resource.list_key, req.query, resource.params,
-                       size, page_no, token)
+        listing = self.world.listing(
+            account_sid,
+            resource.collection,
+            now=req.now,
+            lo=q.lo,
+            hi=q.hi,
+            opts=options(q, req.base_url, conference_sid),
+            predicate=predicate,
+        )
+        return page_of(self, listing, req.path, resource.list_key, req.query, resource.params, size, page_no, token)
+
+
+def _split_host(path: str) -> tuple[str, str]:
+    """('messaging', '/v1/Services') for '/messaging/v1/Services'; ('api', path) for any other path."""
+    first, _, rest = path.lstrip("/").partition("/")
+    if first in PREFIXED_HOSTS:
+        return first, "/" + rest
+    return "api", path

@@ -14,8 +14,8 @@ import hmac
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .config import NICKNAMES_MAIN, SandboxConfig
 from .errors import ApiError, authenticate_error, invalid_parameter
@@ -25,7 +25,7 @@ from .world import World
 @dataclass(frozen=True)
 class Principal:
     account_sid: str
-    method: str          # "auth-token" | "api-key" | "oauth"
+    method: str  # "auth-token" | "api-key" | "oauth"
 
     def can_access(self, world: World, account_sid: str) -> bool:
         if account_sid == self.account_sid:
@@ -95,26 +95,44 @@ class Authenticator:
     def issue_token(self, form: dict[str, str], query: dict[str, str]) -> dict:
         cfg = self.config
         if form.get("grant_type") != "client_credentials":
-            raise invalid_parameter("Unsupported grant_type: only client_credentials is available")
-        if not (hmac.compare_digest(form.get("client_id", ""), cfg.oauth_client_id)
-                and hmac.compare_digest(form.get("client_secret", ""), cfg.oauth_client_secret)):
+            raise invalid_parameter(
+                "Unsupported grant_type: use client_credentials, authorization_code or refresh_token"
+            )
+        if not (
+            hmac.compare_digest(form.get("client_id", ""), cfg.oauth_client_id)
+            and hmac.compare_digest(form.get("client_secret", ""), cfg.oauth_client_secret)
+        ):
             # The oauth v2 spec documents only 400 and 500 for this operation.
             raise ApiError(400, 20003, "Invalid client credentials")
         account_sid = query.get("account_sid") or cfg.main_account_sid
         if account_sid not in self._tokens:
             raise invalid_parameter("Invalid account_sid")
+        return self.token_response(account_sid)
+
+    def token_response(self, account_sid: str, refresh_token: str | None = None) -> dict:
+        """A token endpoint answer: a fresh access token for `account_sid` (and the refresh token the
+        grant comes with, if any). Shared with the authorization-code grants (oauth_consent.py)."""
+        cfg = self.config
         ttl = int(self._ttl())
         issued = int(time.time())
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-        claims = _b64(json.dumps({
-            "iss": cfg.oauth_client_id, "sub": account_sid, "aud": "twilio-sandbox",
-            "iat": issued, "exp": issued + ttl, "jti": f"{issued}-{next(self._serial)}",
-        }).encode())
+        claims = _b64(
+            json.dumps(
+                {
+                    "iss": cfg.oauth_client_id,
+                    "sub": account_sid,
+                    "aud": "twilio-sandbox",
+                    "iat": issued,
+                    "exp": issued + ttl,
+                    "jti": f"{issued}-{next(self._serial)}",
+                }
+            ).encode()
+        )
         signature = _b64(hmac.new(self._key, f"{header}.{claims}".encode(), hashlib.sha256).digest())
         return {
             "access_token": f"{header}.{claims}.{signature}",
             "token_type": "Bearer",
             "expires_in": ttl,
-            "refresh_token": None,
+            "refresh_token": refresh_token,
             "id_token": None,
         }

@@ -24,7 +24,7 @@ from .traffic import DENSEST, offset_us
 
 @dataclass(slots=True)
 class CallSlot:
-    legs: list[CallLeg]            # ascending by creation
+    legs: list[CallLeg]  # ascending by creation
     conference: Conference | None
     recording: Recording | None
     transcription: Transcription | None
@@ -96,25 +96,35 @@ class CallPlan:
         customer = customer_number(seed, account_sid, d.randint(0, 499))
         inbound = d.chance(0.45)
         parent = plan_leg(
-            d, sid=parent_sid, account_sid=account_sid,
+            d,
+            sid=parent_sid,
+            account_sid=account_sid,
             direction="inbound" if inbound else "outbound-api",
             from_=customer if inbound else ours.phone_number,
             to=ours.phone_number if inbound else customer,
-            phone_number_sid=ours.sid, parent_call_sid=None, created=t0,
+            phone_number_sid=ours.sid,
+            parent_call_sid=None,
+            created=t0,
             answer_p=0.85 if inbound else 0.75,
         )
         legs = [parent]
         answered_at = t0 + min(parent.ringing_until - t0, room)
         if parent.answered and d.chance(0.4):
             # <Dial> to an agent once the parent is answered; it hangs up with the parent.
-            legs.append(plan_leg(
-                Draw(seed, account_sid, "call-child", dord, i),
-                sid=sid("CA", seed, account_sid, "call", dord, i, 1), account_sid=account_sid,
-                direction="outbound-dial", from_=ours.phone_number,
-                to=customer_number(seed, account_sid, 500 + d.randint(0, 49)),
-                phone_number_sid=ours.sid, parent_call_sid=parent.sid,
-                created=answered_at, answer_p=0.85, hangup_at=parent.end,
-            ))
+            legs.append(
+                plan_leg(
+                    Draw(seed, account_sid, "call-child", dord, i),
+                    sid=sid("CA", seed, account_sid, "call", dord, i, 1),
+                    account_sid=account_sid,
+                    direction="outbound-dial",
+                    from_=ours.phone_number,
+                    to=customer_number(seed, account_sid, 500 + d.randint(0, 49)),
+                    phone_number_sid=ours.sid,
+                    parent_call_sid=parent.sid,
+                    created=answered_at,
+                    answer_p=0.85,
+                    hangup_at=parent.end,
+                )
+            )
         recording, transcription = plan_call_recording(seed, parent, len(legs) > 1, answered_at, dord, i)
         return CallSlot(legs, None, recording, transcription)
-

@@ -26,11 +26,11 @@ _REASONS = (
 
 @dataclass(slots=True)
 class Participant:
-    conference: "Conference"
+    conference: Conference
     position: int
     leg: CallLeg
-    sid: str               # CP..., Insights only (v2010 participants have no SID)
-    visible_from: int      # v2010 resource creation: dial-in at join, dial-out at call creation
+    sid: str  # CP..., Insights only (v2010 participants have no SID)
+    visible_from: int  # v2010 resource creation: dial-in at join, dial-out at call creation
     join: int
     leave: int
     muted: bool
@@ -130,8 +130,8 @@ class Conference:
     account_sid: str
     friendly_name: str
     region: str
-    created: int           # first participant joined: status init
-    start: int             # second participant joined: in-progress
+    created: int  # first participant joined: status init
+    start: int  # second participant joined: in-progress
     end: int
     reason: str
     ending_call_sid: str | None
@@ -193,8 +193,12 @@ class Conference:
             "mixer_region_requested": None,
             "recording_enabled": True,
             "detected_issues": {
-                "call_quality": d.randint(0, 2), "region_configuration": 0, "participant_behavior": d.randint(0, 1),
-            } if done else None,
+                "call_quality": d.randint(0, 2),
+                "region_configuration": 0,
+                "participant_behavior": d.randint(0, 1),
+            }
+            if done
+            else None,
             "tags": d.choice((None, None, ["detected_silence"], ["high_jitter"])) if done else None,
             "tag_info": None,
             "processing_state": "complete" if now >= self.end + SUMMARY_DELAY else "in_progress",
@@ -211,9 +215,7 @@ class Conference:
         return best
 
 
-def plan_conference(
-    seed: int, account, dord: int, k: int, t0: int, room: int, first_call_sid: str
-) -> Conference:
+def plan_conference(seed: int, account, dord: int, k: int, t0: int, room: int, first_call_sid: str) -> Conference:
     """Plan conference k of a day inside the call slot starting at t0.
 
     `room` bounds every creation time in the slot (t0 + room is before the next slot),
@@ -251,9 +253,14 @@ def plan_conference(
         leaves = [end] * m
         ending = 0 if reason == "participant-with-end-conference-on-exit-left" else None
     conf = Conference(
-        sid=cf_sid, account_sid=account.sid,
+        sid=cf_sid,
+        account_sid=account.sid,
         friendly_name=f"{d.choice(_TOPICS)}-{cf_sid[2:8]}",
-        region=d.choice(_REGIONS), created=conf_created, start=start, end=end, reason=reason,
+        region=d.choice(_REGIONS),
+        created=conf_created,
+        start=start,
+        end=end,
+        reason=reason,
         ending_call_sid=None,
     )
     for j in range(m):
@@ -267,17 +274,30 @@ def plan_conference(
             to=ours.phone_number if inbound else customer,
             phone_number_sid=ours.sid,
             parent_call_sid=None,
-            created=created[j], queued_until=queued[j], ringing_until=joins[j], end=leaves[j],
-            answered=True, outcome="completed", answered_by=None, in_conference=True,
+            created=created[j],
+            queued_until=queued[j],
+            ringing_until=joins[j],
+            end=leaves[j],
+            answered=True,
+            outcome="completed",
+            answered_by=None,
+            in_conference=True,
         )
-        conf.participants.append(Participant(
-            conference=conf, position=j, leg=leg,
-            sid=sid("CP", seed, account.sid, "participant", dord, k, j),
-            visible_from=joins[j] if inbound else created[j],
-            join=joins[j], leave=leaves[j],
-            muted=d.chance(0.2), hold=False, label=d.choice((None, "customer", "agent")),
-            end_conference_on_exit=(j == 0 and reason == "participant-with-end-conference-on-exit-left"),
-        ))
+        conf.participants.append(
+            Participant(
+                conference=conf,
+                position=j,
+                leg=leg,
+                sid=sid("CP", seed, account.sid, "participant", dord, k, j),
+                visible_from=joins[j] if inbound else created[j],
+                join=joins[j],
+                leave=leaves[j],
+                muted=d.chance(0.2),
+                hold=False,
+                label=d.choice((None, "customer", "agent")),
+                end_conference_on_exit=(j == 0 and reason == "participant-with-end-conference-on-exit-left"),
+            )
+        )
     if ending is not None:
         conf.ending_call_sid = conf.participants[ending].leg.sid
     return conf

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from .timefmt import parse_iso
 
@@ -27,8 +28,16 @@ CREDENTIAL_ENV = {
 }
 
 FAULT_KNOBS = (
-    "latency_ms", "concurrency_limit", "rate_429", "retry_after", "rate_5xx",
-    "rate_reset", "slow_ms", "rate_slow", "rate_truncate", "token_ttl_seconds",
+    "latency_ms",
+    "concurrency_limit",
+    "rate_429",
+    "retry_after",
+    "rate_5xx",
+    "rate_reset",
+    "slow_ms",
+    "rate_slow",
+    "rate_truncate",
+    "token_ttl_seconds",
 )
 
 
@@ -38,8 +47,8 @@ def _derived(seed: int, what: str, n: int = 32) -> str:
 
 def default_now() -> datetime:
     """Today 12:00:00 UTC: the CLI's clock when --now is not given."""
-    today = datetime.now(timezone.utc).date()
-    return datetime(today.year, today.month, today.day, 12, tzinfo=timezone.utc)
+    today = datetime.now(UTC).date()
+    return datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
 
 
 @dataclass(kw_only=True)
@@ -77,7 +86,7 @@ class SandboxConfig:
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
             raise ValueError("SandboxConfig.now must be timezone-aware (UTC)")
-        self.now = self.now.astimezone(timezone.utc)
+        self.now = self.now.astimezone(UTC)
         if self.days < 1:
             raise ValueError("days must be >= 1")
         for name in ("subaccounts", "calls_per_day", "messages_per_day", "scheduled_per_day", "conferences_per_day"):
@@ -129,7 +138,7 @@ class SandboxConfig:
     def fault_knobs(self) -> dict:
         return {name: getattr(self, name) for name in FAULT_KNOBS}
 
-    def with_changes(self, **changes) -> "SandboxConfig":
+    def with_changes(self, **changes) -> SandboxConfig:
         return replace(self, **changes)
 
     # --- command line ------------------------------------------------------------
@@ -139,54 +148,104 @@ class SandboxConfig:
         """Add one flag per setting; --help lists each with its meaning."""
         data = parser.add_argument_group("simulated data")
         data.add_argument("--seed", type=int, default=7, help="seed of every generated value (default 7)")
-        data.add_argument("--now", type=_parse_now, default=None,
-                          help="frozen clock, ISO 8601 (default: today 12:00:00Z)")
-        data.add_argument("--start", type=date.fromisoformat, default=None,
-                          help="first simulated day YYYY-MM-DD (default: --days days up to now's day)")
+        data.add_argument(
+            "--now", type=_parse_now, default=None, help="frozen clock, ISO 8601 (default: today 12:00:00Z)"
+        )
+        data.add_argument(
+            "--start",
+            type=date.fromisoformat,
+            default=None,
+            help="first simulated day YYYY-MM-DD (default: --days days up to now's day)",
+        )
         data.add_argument("--days", type=int, default=3, help="simulated days up to now's day (default 3)")
         data.add_argument("--subaccounts", type=int, default=2, help="subaccounts of the main account (default 2)")
-        data.add_argument("--calls-per-day", type=int, default=40,
-                          help="parent calls per account per day; subaccounts get half (default 40)")
-        data.add_argument("--messages-per-day", type=int, default=120,
-                          help="messages per account per day; subaccounts get half (default 120)")
-        data.add_argument("--scheduled-per-day", type=int, default=6,
-                          help="scheduled messages (date_sent null until sent, up to 35 days later) per account "
-                               "per day; subaccounts get half; 0 = none (default 6)")
-        data.add_argument("--conferences-per-day", type=int, default=3,
-                          help="conferences per account per day; subaccounts get half (default 3)")
-        data.add_argument("--insights-disabled", default="",
-                          help="comma-separated account nicknames (main,sub1,...) without Voice Insights "
-                               "Advanced Features: their Insights requests get 403 / 20403")
+        data.add_argument(
+            "--calls-per-day",
+            type=int,
+            default=40,
+            help="parent calls per account per day; subaccounts get half (default 40)",
+        )
+        data.add_argument(
+            "--messages-per-day",
+            type=int,
+            default=120,
+            help="messages per account per day; subaccounts get half (default 120)",
+        )
+        data.add_argument(
+            "--scheduled-per-day",
+            type=int,
+            default=6,
+            help="scheduled messages (date_sent null until sent, up to 35 days later) per account "
+            "per day; subaccounts get half; 0 = none (default 6)",
+        )
+        data.add_argument(
+            "--conferences-per-day",
+            type=int,
+            default=3,
+            help="conferences per account per day; subaccounts get half (default 3)",
+        )
+        data.add_argument(
+            "--insights-disabled",
+            default="",
+            help="comma-separated account nicknames (main,sub1,...) without Voice Insights "
+            "Advanced Features: their Insights requests get 403 / 20403",
+        )
         creds = parser.add_argument_group(
-            "credentials (default: derived from the seed; also read from the SANDBOX_* variables)")
+            "credentials (default: derived from the seed; also read from the SANDBOX_* variables)"
+        )
         creds.add_argument("--auth-token", default=None, help="main account auth token [SANDBOX_AUTH_TOKEN]")
         creds.add_argument("--api-key-sid", default=None, help="API key SID, SK + 32 hex [SANDBOX_API_KEY_SID]")
         creds.add_argument("--api-key-secret", default=None, help="API key secret [SANDBOX_API_KEY_SECRET]")
-        creds.add_argument("--oauth-client-id", default=None,
-                           help="OAuth app client id [SANDBOX_OAUTH_CLIENT_ID]")
-        creds.add_argument("--oauth-client-secret", default=None,
-                           help="OAuth app client secret [SANDBOX_OAUTH_CLIENT_SECRET]")
-        creds.add_argument("--token-ttl-seconds", type=int, default=3600,
-                           help="lifetime of OAuth access tokens, real wall-clock seconds (default 3600)")
+        creds.add_argument("--oauth-client-id", default=None, help="OAuth app client id [SANDBOX_OAUTH_CLIENT_ID]")
+        creds.add_argument(
+            "--oauth-client-secret", default=None, help="OAuth app client secret [SANDBOX_OAUTH_CLIENT_SECRET]"
+        )
+        creds.add_argument(
+            "--token-ttl-seconds",
+            type=int,
+            default=3600,
+            help="lifetime of OAuth access tokens, real wall-clock seconds (default 3600)",
+        )
         faults = parser.add_argument_group("fault knobs (deterministic from the seed; 0 = off)")
         faults.add_argument("--latency-ms", type=int, default=0, help="delay added to every API request")
-        faults.add_argument("--concurrency-limit", type=int, default=0,
-                            help="in-flight requests per account above which the answer is 429 / 20429")
+        faults.add_argument(
+            "--concurrency-limit",
+            type=int,
+            default=0,
+            help="in-flight requests per account above which the answer is 429 / 20429",
+        )
         faults.add_argument("--rate-429", type=float, default=0.0, help="fraction of requests answered 429 / 20429")
-        faults.add_argument("--retry-after", type=int, default=0,
-                            help="Retry-After seconds on 429s (0 = no header, as Twilio documents none)")
-        faults.add_argument("--rate-5xx", type=float, default=0.0,
-                            help="fraction of requests answered 500 or 503 with a Twilio error body")
-        faults.add_argument("--rate-reset", type=float, default=0.0,
-                            help="fraction of connections reset without a response")
+        faults.add_argument(
+            "--retry-after",
+            type=int,
+            default=0,
+            help="Retry-After seconds on 429s (0 = no header, as Twilio documents none)",
+        )
+        faults.add_argument(
+            "--rate-5xx",
+            type=float,
+            default=0.0,
+            help="fraction of requests answered 500 or 503 with a Twilio error body",
+        )
+        faults.add_argument(
+            "--rate-reset", type=float, default=0.0, help="fraction of connections reset without a response"
+        )
         faults.add_argument("--slow-ms", type=int, default=0, help="delay of a slow response (see --rate-slow)")
-        faults.add_argument("--rate-slow", type=float, default=0.0,
-                            help="fraction of responses delayed by --slow-ms (to exceed a client's timeout)")
-        faults.add_argument("--rate-truncate", type=float, default=0.0,
-                            help="fraction of bodies cut mid-JSON (Content-Length of the full body)")
+        faults.add_argument(
+            "--rate-slow",
+            type=float,
+            default=0.0,
+            help="fraction of responses delayed by --slow-ms (to exceed a client's timeout)",
+        )
+        faults.add_argument(
+            "--rate-truncate",
+            type=float,
+            default=0.0,
+            help="fraction of bodies cut mid-JSON (Content-Length of the full body)",
+        )
 
     @classmethod
-    def from_namespace(cls, ns: argparse.Namespace, environ: dict | None = None) -> "SandboxConfig":
+    def from_namespace(cls, ns: argparse.Namespace, environ: dict | None = None) -> SandboxConfig:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
@@ -202,7 +261,7 @@ class SandboxConfig:
         return cls(**values)
 
     @classmethod
-    def from_args(cls, argv: Sequence[str] | None = None, environ: dict | None = None) -> "SandboxConfig":
+    def from_args(cls, argv: Sequence[str] | None = None, environ: dict | None = None) -> SandboxConfig:
         parser = argparse.ArgumentParser(description="Twilio sandbox settings")
         cls.add_arguments(parser)
         return cls.from_namespace(parser.parse_args(argv), environ)

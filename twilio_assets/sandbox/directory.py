@@ -29,13 +29,26 @@ _COMPANIES = ("Acme Corp", "Globex LLC", "Initech Inc", "Umbrella Health", "Hool
 _PLACES = ("Head office", "Warehouse", "Support center", "Branch office", "Billing address", "Lab")
 
 ACCOUNT_SUBRESOURCES = (
-    ("available_phone_numbers", "AvailablePhoneNumbers"), ("calls", "Calls"), ("conferences", "Conferences"),
-    ("incoming_phone_numbers", "IncomingPhoneNumbers"), ("notifications", "Notifications"),
-    ("outgoing_caller_ids", "OutgoingCallerIds"), ("recordings", "Recordings"),
-    ("transcriptions", "Transcriptions"), ("addresses", "Addresses"), ("signing_keys", "SigningKeys"),
-    ("connect_apps", "ConnectApps"), ("sip", "SIP"), ("authorized_connect_apps", "AuthorizedConnectApps"),
-    ("usage", "Usage"), ("keys", "Keys"), ("applications", "Applications"), ("short_codes", "SMS/ShortCodes"),
-    ("queues", "Queues"), ("messages", "Messages"), ("balance", "Balance"),
+    ("available_phone_numbers", "AvailablePhoneNumbers"),
+    ("calls", "Calls"),
+    ("conferences", "Conferences"),
+    ("incoming_phone_numbers", "IncomingPhoneNumbers"),
+    ("notifications", "Notifications"),
+    ("outgoing_caller_ids", "OutgoingCallerIds"),
+    ("recordings", "Recordings"),
+    ("transcriptions", "Transcriptions"),
+    ("addresses", "Addresses"),
+    ("signing_keys", "SigningKeys"),
+    ("connect_apps", "ConnectApps"),
+    ("sip", "SIP"),
+    ("authorized_connect_apps", "AuthorizedConnectApps"),
+    ("usage", "Usage"),
+    ("keys", "Keys"),
+    ("applications", "Applications"),
+    ("short_codes", "SMS/ShortCodes"),
+    ("queues", "Queues"),
+    ("messages", "Messages"),
+    ("balance", "Balance"),
 )
 
 
@@ -214,13 +227,22 @@ def _add_directory(seed: int, acct: Account, first: date, window_days: int) -> N
         else:
             created = _moment(ad, date.fromordinal(first.toordinal() + ad.randint(0, window_days - 1)))
         street, city, region, postal, country = ad.choice(_ADDRESS_BOOK)
-        acct.addresses.append(Address(
-            sid=sid("AD", seed, acct.sid, "address", k), account_sid=acct.sid, created=created,
-            customer_name=ad.choice(_COMPANIES), friendly_name=ad.choice(_PLACES),
-            street=street, street_secondary=ad.choice((None, None, "Suite 200", "Floor 3")),
-            city=city, region=region, postal_code=postal, iso_country=country,
-            emergency_enabled=k in (0, 2),
-        ))
+        acct.addresses.append(
+            Address(
+                sid=sid("AD", seed, acct.sid, "address", k),
+                account_sid=acct.sid,
+                created=created,
+                customer_name=ad.choice(_COMPANIES),
+                friendly_name=ad.choice(_PLACES),
+                street=street,
+                street_secondary=ad.choice((None, None, "Suite 200", "Floor 3")),
+                city=city,
+                region=region,
+                postal_code=postal,
+                iso_country=country,
+                emergency_enabled=k in (0, 2),
+            )
+        )
     for k in range(d.randint(3, 5)):
         nd = Draw(seed, acct.sid, "number", k)
         if k < 3:
@@ -230,7 +252,9 @@ def _add_directory(seed: int, acct: Account, first: date, window_days: int) -> N
             created = _moment(nd, date.fromordinal(first.toordinal() + nd.randint(0, window_days - 1)))
             address = acct.addresses[0]
         number = PhoneNumber(
-            sid=sid("PN", seed, acct.sid, "number", k), account_sid=acct.sid, created=created,
+            sid=sid("PN", seed, acct.sid, "number", k),
+            account_sid=acct.sid,
+            created=created,
             phone_number=us_number(seed, acct.sid, "own", k),
             address_sid=address.sid,
             emergency_address_sid=address.sid if k % 2 == 0 else None,

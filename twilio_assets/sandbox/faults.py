@@ -17,8 +17,13 @@ from .hashing import unit
 
 _INT_KNOBS = {"latency_ms", "concurrency_limit", "retry_after", "slow_ms", "token_ttl_seconds"}
 # Checked in this order; the first that fires is the request's fault.
-_RATED = (("reset", "rate_reset"), ("429", "rate_429"), ("5xx", "rate_5xx"),
-          ("truncate", "rate_truncate"), ("slow", "rate_slow"))
+_RATED = (
+    ("reset", "rate_reset"),
+    ("429", "rate_429"),
+    ("5xx", "rate_5xx"),
+    ("truncate", "rate_truncate"),
+    ("slow", "rate_slow"),
+)
 
 
 class Faults:

@@ -6,8 +6,9 @@ building records 0..i-1 (the reason a day of a million messages can be paged).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from hashlib import blake2b
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -11,10 +11,10 @@ class Request:
     method: str
     path: str
     query: list[tuple[str, str]]
-    headers: dict[str, str]        # lower-cased names
+    headers: dict[str, str]  # lower-cased names
     body: bytes
-    now: int                       # the world clock, read once per request
-    base_url: str                  # scheme://host:port as the client addressed us
+    now: int  # the world clock, read once per request
+    base_url: str  # scheme://host:port as the client addressed us
 
     def form(self) -> dict[str, str]:
         return dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))

@@ -18,8 +18,12 @@ API = "/2010-04-01/Accounts"
 PRICE_DELAY = 60 * US
 _RATE = {"inbound": 0.0085, "outbound-api": 0.0140, "outbound-dial": 0.0140}
 _SUBRESOURCES = (
-    ("notifications", "Notifications"), ("recordings", "Recordings"), ("payments", "Payments"),
-    ("events", "Events"), ("siprec", "Siprec"), ("streams", "Streams"),
+    ("notifications", "Notifications"),
+    ("recordings", "Recordings"),
+    ("payments", "Payments"),
+    ("events", "Events"),
+    ("siprec", "Siprec"),
+    ("streams", "Streams"),
     ("transcriptions", "Transcriptions"),
     ("user_defined_message_subscriptions", "UserDefinedMessageSubscriptions"),
     ("user_defined_messages", "UserDefinedMessages"),
@@ -127,18 +131,60 @@ def plan_leg(
     queued_until = created + queued
     if direction == "outbound-api" and d.chance(0.05):
         # Rejected before ringing (invalid number, geo permissions...).
-        return CallLeg(sid, account_sid, direction, from_, to, phone_number_sid, parent_call_sid, created,
-                       queued_until, queued_until, queued_until, False, "failed", None)
+        return CallLeg(
+            sid,
+            account_sid,
+            direction,
+            from_,
+            to,
+            phone_number_sid,
+            parent_call_sid,
+            created,
+            queued_until,
+            queued_until,
+            queued_until,
+            False,
+            "failed",
+            None,
+        )
     ringing_until = queued_until + ring
     if hangup_at is not None and hangup_at <= ringing_until:
         # The other side hung up while this leg was still ringing.
         end = max(hangup_at, queued_until)
-        return CallLeg(sid, account_sid, direction, from_, to, phone_number_sid, parent_call_sid, created,
-                       queued_until, end, end, False, "canceled", None)
+        return CallLeg(
+            sid,
+            account_sid,
+            direction,
+            from_,
+            to,
+            phone_number_sid,
+            parent_call_sid,
+            created,
+            queued_until,
+            end,
+            end,
+            False,
+            "canceled",
+            None,
+        )
     if not d.chance(answer_p):
         outcome = d.weighted((("no-answer", 0.65), ("busy", 0.35)))
-        return CallLeg(sid, account_sid, direction, from_, to, phone_number_sid, parent_call_sid, created,
-                       queued_until, ringing_until, ringing_until, False, outcome, None)
+        return CallLeg(
+            sid,
+            account_sid,
+            direction,
+            from_,
+            to,
+            phone_number_sid,
+            parent_call_sid,
+            created,
+            queued_until,
+            ringing_until,
+            ringing_until,
+            False,
+            outcome,
+            None,
+        )
     if hangup_at is not None:
         end = hangup_at
     else:
@@ -147,5 +193,19 @@ def plan_leg(
     answered_by = None
     if direction == "outbound-api" and d.chance(0.2):
         answered_by = d.choice(("human", "machine_start"))
-    return CallLeg(sid, account_sid, direction, from_, to, phone_number_sid, parent_call_sid, created,
-                   queued_until, ringing_until, end, True, "completed", answered_by)
+    return CallLeg(
+        sid,
+        account_sid,
+        direction,
+        from_,
+        to,
+        phone_number_sid,
+        parent_call_sid,
+        created,
+        queued_until,
+        ringing_until,
+        end,
+        True,
+        "completed",
+        answered_by,
+    )

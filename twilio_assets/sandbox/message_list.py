@@ -14,9 +14,10 @@ gathered, sorted and merged in. With a DateSent filter only the second block is 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterator
 from itertools import chain
 from operator import itemgetter
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .messages import REGULAR, SCHEDULED, Message
 from .scheduled import MAX_DELAY
@@ -24,12 +25,13 @@ from .series import FOREVER, NEVER, Key, slots_up_to, walk_asc, walk_desc
 from .timefmt import DAY_US, dord_of
 
 PENDING, SENT = 1, 0
-_AFTER_LAST_SLOT = 1 << 40   # a slot index above any real one
+_AFTER_LAST_SLOT = 1 << 40  # a slot index above any real one
 
 
 class MessageListing:
-    def __init__(self, world, account_sid: str, now: int, lo: int, hi: int,
-                 predicate: Callable[[object, dict], bool] | None):
+    def __init__(
+        self, world, account_sid: str, now: int, lo: int, hi: int, predicate: Callable[[object, dict], bool] | None
+    ):
         self.world, self.account_sid, self.now = world, account_sid, now
         self.lo, self.limit = lo, min(now, hi - 1)
         # Twilio's DateSent filters never match a null date_sent: the first block is for unfiltered lists only.
@@ -96,8 +98,9 @@ class MessageListing:
     def _regular_desc(self, below: Key | None) -> Iterator[tuple[Key, Any]]:
         start = None if below is None or below[0] == PENDING else self._regular_below(below)
         series = self.world.message_series
-        for (dord, i, _), msg in walk_desc(series, self.account_sid, reversed(self._dords()), self.limit, self.lo,
-                                           start):
+        for (dord, i, _), msg in walk_desc(
+            series, self.account_sid, reversed(self._dords()), self.limit, self.lo, start
+        ):
             yield (SENT, msg.created, REGULAR, dord, i), msg
 
     def _regular_asc(self, above: Key | None) -> Iterator[tuple[Key, Any]]:

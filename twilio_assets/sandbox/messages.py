@@ -23,18 +23,34 @@ DELETE_BLOCK = 50
 # Which series a message SID belongs to (the first field of its encoded position).
 REGULAR, SCHEDULED = 0, 1
 _SENTENCES = (
-    "Your verification code is 482913.", "Your order has shipped and will arrive tomorrow.",
-    "Reminder: your appointment is at 3pm.", "Thanks, see you then!", "Can you call me back?",
-    "Reply STOP to unsubscribe.", "Your table for two is ready.", "Payment received, thank you.",
-    "The technician is on the way.", "Please confirm your delivery address.",
+    "Your verification code is 482913.",
+    "Your order has shipped and will arrive tomorrow.",
+    "Reminder: your appointment is at 3pm.",
+    "Thanks, see you then!",
+    "Can you call me back?",
+    "Reply STOP to unsubscribe.",
+    "Your table for two is ready.",
+    "Payment received, thank you.",
+    "The technician is on the way.",
+    "Please confirm your delivery address.",
     "We have updated our terms of service; details are on our website under Legal.",
-    "Your ticket #4471 has been resolved.", "Happy birthday from all of us!", "Ok",
-    "Running 10 minutes late.", "Your package could not be delivered; we will try again on Monday.",
+    "Your ticket #4471 has been resolved.",
+    "Happy birthday from all of us!",
+    "Ok",
+    "Running 10 minutes late.",
+    "Your package could not be delivered; we will try again on Monday.",
 )
-_UNDELIVERED = ((30003, "Unreachable destination handset"), (30005, "Unknown destination handset"),
-                (30006, "Landline or unreachable carrier"), (30007, "Message filtered"))
-_FAILED = ((30008, "Unknown error"), (21610, "Attempt to send to unsubscribed recipient"),
-           (30034, "Message from an unregistered number"))
+_UNDELIVERED = (
+    (30003, "Unreachable destination handset"),
+    (30005, "Unknown destination handset"),
+    (30006, "Landline or unreachable carrier"),
+    (30007, "Message filtered"),
+)
+_FAILED = (
+    (30008, "Unknown error"),
+    (21610, "Attempt to send to unsubscribed recipient"),
+    (30034, "Message from an unregistered number"),
+)
 
 
 @dataclass(slots=True)
@@ -55,8 +71,8 @@ class Message:
     price: str | None
     error: tuple[int, str] | None
     error_at: int | None
-    gone_at: int | None   # deleted (vanishes from lists)
-    sent_at: int | None   # date_sent, shown from that instant on; None: never sent
+    gone_at: int | None  # deleted (vanishes from lists)
+    sent_at: int | None  # date_sent, shown from that instant on; None: never sent
 
     def date_sent(self, now: int) -> int | None:
         return self.sent_at if self.sent_at is not None and now >= self.sent_at else None
@@ -188,11 +204,21 @@ class MessagePlan:
         gone_at = created + self.delete_delay(account_sid, dord) if self.is_deleted(account_sid, dord, i) else None
         return Message(
             sid=self.sids[account_sid].encode("MM" if mms else "SM", REGULAR, dord, i),
-            account_sid=account_sid, created=created, direction=direction,
-            from_=customer if inbound else ours, to=ours if inbound else customer,
-            body=body, num_segments=segments, num_media=d.randint(1, 3) if mms else 0,
+            account_sid=account_sid,
+            created=created,
+            direction=direction,
+            from_=customer if inbound else ours,
+            to=ours if inbound else customer,
+            body=body,
+            num_segments=segments,
+            num_media=d.randint(1, 3) if mms else 0,
             messaging_service_sid=acct.messaging_service_sid if not inbound and d.chance(0.5) else None,
-            steps=steps, price_at=price_at, price=price, error=error, error_at=error_at, gone_at=gone_at,
+            steps=steps,
+            price_at=price_at,
+            price=price,
+            error=error,
+            error_at=error_at,
+            gone_at=gone_at,
             # date_sent is the creation time, so DateSent filters select regular messages by creation day.
             sent_at=created,
         )

@@ -17,14 +17,17 @@ encodes are Twilio's, as the sandbox serves them:
   on every run, since no DateSent filter ever finds those messages.
 * retention: no messages on days more than 400 days before the clock's day, and no
   Insights rows on days more than 30 days before it. Deleted records never appear.
+* every other collection (usage, messaging services, Studio, ...) is its sandbox product
+  module's to state (`products/*.py`, `Product.expected`), next to the state it serves.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from itertools import takewhile
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .retention import INSIGHTS_DAYS, MESSAGE_DAYS, within
 from .world import World
@@ -34,18 +37,39 @@ from .world import World
 PENDING_LOOKBACK_DAYS = 36
 
 WHOLE = {"addresses", "incoming_phone_numbers"}
-BY_DAY = {"calls": "calls", "conferences": "conferences", "recordings": "recordings",
-          "transcriptions": "transcriptions"}
-CATALOGUE_NAMES = ("accounts", "addresses", "incoming_phone_numbers", "calls", "conferences", "recordings",
-               "transcriptions", "messages", "call_feedback", "conference_participants")
+BY_DAY = {
+    "calls": "calls",
+    "conferences": "conferences",
+    "recordings": "recordings",
+    "transcriptions": "transcriptions",
+}
+CATALOGUE_NAMES = (
+    "accounts",
+    "addresses",
+    "incoming_phone_numbers",
+    "calls",
+    "conferences",
+    "recordings",
+    "transcriptions",
+    "messages",
+    "call_feedback",
+    "conference_participants",
+)
 
 
-def expected_records(world: World, collection: str, account_sids: Iterable[str],
-                     days: Iterable[date] | None = None) -> Iterator[dict[str, Any]]:
+def expected_records(
+    world: World, collection: str, account_sids: Iterable[str], days: Iterable[date] | None = None
+) -> Iterator[dict[str, Any]]:
     """The records a correct sync of `days` (default: every sandbox day) has stored for
     `collection` (a catalogue name), exactly as the raw JSON column should hold them."""
     if collection not in CATALOGUE_NAMES:
-        raise KeyError(f"unknown collection {collection!r}; known: {', '.join(CATALOGUE_NAMES)}")
+        product = world.product_for(collection)
+        if product is None:
+            known = [*CATALOGUE_NAMES, *(name for p in world.products for name in p.collections)]
+            raise KeyError(f"unknown collection {collection!r}; known: {', '.join(known)}")
+        # The collections beyond the first ten: each product module states its own rules.
+        yield from product.expected(collection, list(account_sids), list(days) if days is not None else None)
+        return
     if collection == "accounts":
         # The account list reaches every account; the engine reads it whole, once.
         yield from ({k: v for k, v in a.items() if k != "auth_token"} for a in world.accounts())

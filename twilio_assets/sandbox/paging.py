@@ -84,8 +84,9 @@ class PageLinks:
     previous: str | None
 
 
-def links(codec: TokenCodec, filters: list[tuple[str, str]], size: int, page_no: int,
-          token: str | None, page: Page) -> PageLinks:
+def links(
+    codec: TokenCodec, filters: list[tuple[str, str]], size: int, page_no: int, token: str | None, page: Page
+) -> PageLinks:
     nxt = prev = None
     if page.has_next and page.last_key is not None:
         nxt = _query(filters, size, page_no + 1, codec.encode("A", page.last_key))
@@ -110,8 +111,9 @@ def v2010_envelope(path: str, list_key: str, size: int, page_no: int, page: Page
     }
 
 
-def insights_envelope(base_url: str, path: str, list_key: str, size: int, page_no: int, page: Page,
-                      ln: PageLinks) -> dict:
+def insights_envelope(
+    base_url: str, path: str, list_key: str, size: int, page_no: int, page: Page, ln: PageLinks
+) -> dict:
     url = base_url + path
     return {
         list_key: page.records,

@@ -15,7 +15,7 @@ CUSTOMERS_PER_ACCOUNT = 500
 
 def us_number(*parts: object) -> str:
     d = Draw("phone", *parts)
-    return "+1%s%d%04d" % (d.choice(AREA_CODES), d.randint(201, 989), d.randint(0, 9999))
+    return f"+1{d.choice(AREA_CODES)}{d.randint(201, 989)}{d.randint(0, 9999):04d}"
 
 
 @lru_cache(maxsize=8192)  # a few hundred customers per account, looked up per record

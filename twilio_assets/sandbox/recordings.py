@@ -15,9 +15,36 @@ from .timefmt import US, rfc2822
 
 API = "/2010-04-01/Accounts"
 _WORDS = (
-    "hello", "thanks", "for", "calling", "about", "your", "order", "the", "delivery", "is", "scheduled",
-    "tomorrow", "please", "confirm", "address", "we", "can", "reschedule", "if", "needed", "invoice",
-    "account", "number", "support", "ticket", "callback", "later", "today", "appointment", "refund",
+    "hello",
+    "thanks",
+    "for",
+    "calling",
+    "about",
+    "your",
+    "order",
+    "the",
+    "delivery",
+    "is",
+    "scheduled",
+    "tomorrow",
+    "please",
+    "confirm",
+    "address",
+    "we",
+    "can",
+    "reschedule",
+    "if",
+    "needed",
+    "invoice",
+    "account",
+    "number",
+    "support",
+    "ticket",
+    "callback",
+    "later",
+    "today",
+    "appointment",
+    "refund",
 )
 
 
@@ -27,8 +54,8 @@ class Recording:
     account_sid: str
     call_sid: str
     conference_sid: str | None
-    created: int           # = start_time
-    stopped: int           # the call or conference ended: processing begins
+    created: int  # = start_time
+    stopped: int  # the call or conference ended: processing begins
     completed: int
     deleted_at: int | None
     source: str
@@ -82,7 +109,7 @@ class Recording:
 class Transcription:
     sid: str
     recording: Recording
-    created: int           # when the recording completed
+    created: int  # when the recording completed
     completed: int
 
     @property
@@ -130,16 +157,24 @@ def plan_call_recording(seed: int, parent, has_child: bool, created: int, dord: 
         source, channels = "StartCallRecordingAPI", 1
     rec = Recording(
         sid=sid("RE", seed, parent.account_sid, "recording", dord, i),
-        account_sid=parent.account_sid, call_sid=parent.sid, conference_sid=None,
-        created=created, stopped=stopped, completed=completed, deleted_at=deleted_at,
-        source=source, channels=channels,
+        account_sid=parent.account_sid,
+        call_sid=parent.sid,
+        conference_sid=None,
+        created=created,
+        stopped=stopped,
+        completed=completed,
+        deleted_at=deleted_at,
+        source=source,
+        channels=channels,
     )
     transcription = None
     # Only recordings that will stay get transcribed, so recording_sid always resolves.
     if deleted_at is None and d.chance(0.5):
         transcription = Transcription(
             sid=sid("TR", seed, parent.account_sid, "transcription", dord, i),
-            recording=rec, created=completed, completed=completed + int(d.between(10, 120) * US),
+            recording=rec,
+            created=completed,
+            completed=completed + int(d.between(10, 120) * US),
         )
     return rec, transcription
 
@@ -152,7 +187,10 @@ def plan_conference_recording(seed: int, conference, dord: int, i: int) -> Recor
         account_sid=conference.account_sid,
         call_sid=conference.participants[0].leg.sid,
         conference_sid=conference.sid,
-        created=conference.start, stopped=conference.end, completed=completed,
+        created=conference.start,
+        stopped=conference.end,
+        completed=completed,
         deleted_at=completed + int(d.between(2, 6) * 3600 * US) if d.chance(0.02) else None,
-        source="Conference", channels=1,
+        source="Conference",
+        channels=1,
     )

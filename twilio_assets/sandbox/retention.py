@@ -41,9 +41,14 @@ def _reaches_before(lo: int, hi: int, now: int, days: int) -> date | None:
 def check_messages(lo: int, hi: int, now: int) -> None:
     day = _reaches_before(lo, hi, now, MESSAGE_DAYS)
     if day is not None:
-        raise ApiError(400, 20004, (
-            f"Messages older than {MESSAGE_DAYS} days cannot be listed: the DateSent filter reaches {day}, "
-            f"before {oldest_day(now, MESSAGE_DAYS)}. Use BulkExport to read older messages."))
+        raise ApiError(
+            400,
+            20004,
+            (
+                f"Messages older than {MESSAGE_DAYS} days cannot be listed: the DateSent filter reaches {day}, "
+                f"before {oldest_day(now, MESSAGE_DAYS)}. Use BulkExport to read older messages."
+            ),
+        )
 
 
 def check_insights(lo: int, hi: int, now: int, what: str) -> None:
@@ -59,6 +64,11 @@ def check_conference(created: int, now: int) -> None:
 
 
 def insights_too_old(detail: str, now: int) -> ApiError:
-    return ApiError(400, 17002, (
-        f"Voice Insights keeps data for {INSIGHTS_DAYS} days only: {detail}, "
-        f"before {oldest_day(now, INSIGHTS_DAYS)}."))
+    return ApiError(
+        400,
+        17002,
+        (
+            f"Voice Insights keeps data for {INSIGHTS_DAYS} days only: {detail}, "
+            f"before {oldest_day(now, INSIGHTS_DAYS)}."
+        ),
+    )

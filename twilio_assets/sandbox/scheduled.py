@@ -19,7 +19,7 @@ from .phones import customer_number
 from .timefmt import DAY_US, US, day_start_us
 from .traffic import offset_us
 
-MAX_DELAY = 35 * DAY_US   # Twilio's limit on how far ahead a message can be scheduled
+MAX_DELAY = 35 * DAY_US  # Twilio's limit on how far ahead a message can be scheduled
 MIN_DELAY = 20 * 60 * US  # ...and how soon (15 minutes; a little margin here)
 CANCELED_SHARE = 0.10
 DELETED_SHARE = 0.05
@@ -62,18 +62,33 @@ class ScheduledPlan:
             sent_at = queued_at + int(d.between(0.2, 2) * US)
             handed_over = sent_at + int(d.between(0.3, 3) * US)
             delivered_at = handed_over + int(d.between(2, 30) * US)
-            steps = ((created, "scheduled"), (send_at, "accepted"), (queued_at, "queued"), (sent_at, "sending"),
-                     (handed_over, "sent"), (delivered_at, "delivered"))
+            steps = (
+                (created, "scheduled"),
+                (send_at, "accepted"),
+                (queued_at, "queued"),
+                (sent_at, "sending"),
+                (handed_over, "sent"),
+                (delivered_at, "delivered"),
+            )
             price_at = sent_at + int(d.between(1, 20) * US)
         return Message(
             sid=self.sids[account_sid].encode("SM", SCHEDULED, dord, k),
-            account_sid=account_sid, created=created, direction="outbound-api",
+            account_sid=account_sid,
+            created=created,
+            direction="outbound-api",
             from_=d.choice(acct.traffic_numbers).phone_number,
             to=customer_number(seed, account_sid, d.randint(0, 499)),
-            body=body, num_segments=segments, num_media=0,
+            body=body,
+            num_segments=segments,
+            num_media=0,
             messaging_service_sid=acct.messaging_service_sid,
-            steps=steps, price_at=price_at, price=price if price_at is not None else None,
-            error=None, error_at=None, gone_at=gone_at, sent_at=sent_at,
+            steps=steps,
+            price_at=price_at,
+            price=price if price_at is not None else None,
+            error=None,
+            error_at=None,
+            gone_at=gone_at,
+            sent_at=sent_at,
         )
 
 

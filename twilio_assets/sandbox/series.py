@@ -9,7 +9,8 @@ every existing key, which keeps paging stable while the clock moves.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator, Protocol, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Protocol
 
 Key = tuple[int, ...]
 NEVER = -(1 << 62)

@@ -88,10 +88,13 @@ class _Handler(BaseHTTPRequestHandler):
         bound_host, bound_port = self.server.server_address[:2]
         host = self.headers.get("Host") or f"{bound_host!s}:{bound_port}"
         req = Request(
-            method=self.command, path=parts.path,
+            method=self.command,
+            path=parts.path,
             query=parse_qsl(parts.query, keep_blank_values=True),
             headers={k.lower(): v for k, v in self.headers.items()},
-            body=body, now=app.world.now_us, base_url=f"http://{host}",
+            body=body,
+            now=app.world.now_us,
+            base_url=f"http://{host}",
         )
         if parts.path.startswith("/__sandbox__/"):
             self._send(app.handle(req))
@@ -196,15 +199,16 @@ class SandboxServer:
     def world(self):
         return self.app.world
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         if self._httpd is not None:
             raise RuntimeError("sandbox already started")
         self._httpd = _HTTPServer((self.host, self.port), self.app, self.verbose)
         self.port = self._httpd.server_address[1]
         self.base_url = f"http://{self.host}:{self.port}"
         self.world.public_base_url = self.base_url
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="twilio-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="twilio-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -228,7 +232,7 @@ class SandboxServer:
         finally:
             self.stop()
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -27,7 +27,7 @@ class PositionSids:
         return int.from_bytes(blake2b(data, key=self._key, digest_size=8).digest(), "big")
 
     def encode(self, prefix: str, series: int, dord: int, index: int) -> str:
-        block = ((series << (_DAY_BITS + _INDEX_BITS)) | (dord << _INDEX_BITS) | index)
+        block = (series << (_DAY_BITS + _INDEX_BITS)) | (dord << _INDEX_BITS) | index
         left, right = block >> 64, block & _MASK64
         for n in range(_ROUNDS):
             left, right = right, left ^ self._round(n, right)

@@ -16,11 +16,22 @@ PARTIAL_AFTER = 60 * US
 COMPLETE_AFTER = 30 * 60 * US
 ANNOTATION_AFTER = 3600 * US
 
-_CALL_STATE = {"completed": "completed", "busy": "busy", "no-answer": "noanswer", "failed": "fail",
-               "canceled": "canceled"}
+_CALL_STATE = {
+    "completed": "completed",
+    "busy": "busy",
+    "no-answer": "noanswer",
+    "failed": "fail",
+    "canceled": "canceled",
+}
 _QUALITY = ("no_quality_issue", "low_volume", "choppy_robotic", "echo", "dtmf", "latency", "owa", "static_noise")
-_COMMENTS = ("customer could not hear agent", "great call", "call dropped twice", "robotic voice",
-             "spam caller", "resolved on first call")
+_COMMENTS = (
+    "customer could not hear agent",
+    "great call",
+    "call dropped twice",
+    "robotic voice",
+    "spam caller",
+    "resolved on first call",
+)
 
 
 def summary_visible(leg: CallLeg, now: int) -> bool:
@@ -37,13 +48,21 @@ def annotation(leg: CallLeg, now: int) -> dict | None:
         "call_sid": leg.sid,
         "account_sid": leg.account_sid,
         "answered_by": d.choice(("human", "human", "machine", "unknown_answered_by")),
-        "connectivity_issue": d.choice(("no_connectivity_issue", "no_connectivity_issue", "dropped_call",
-                                        "invalid_number", "caller_id", "number_reachability")),
+        "connectivity_issue": d.choice(
+            (
+                "no_connectivity_issue",
+                "no_connectivity_issue",
+                "dropped_call",
+                "invalid_number",
+                "caller_id",
+                "number_reachability",
+            )
+        ),
         "quality_issues": issues,
         "spam": d.chance(0.05),
         "call_score": d.randint(1, 5),
         "comment": d.choice(_COMMENTS),
-        "incident": d.choice((None, "INC-%d" % d.randint(1000, 9999))),
+        "incident": d.choice((None, f"INC-{d.randint(1000, 9999)}")),
     }
 
 
@@ -55,13 +74,17 @@ def render_summary(leg: CallLeg, now: int, base_url: str) -> dict:
     if answered:
         edge = {
             "properties": {
-                "media_region": "us1", "signaling_region": "us1", "edge_location": "ashburn",
+                "media_region": "us1",
+                "signaling_region": "us1",
+                "edge_location": "ashburn",
                 "direction": "inbound" if inbound else "outbound",
             },
             "metrics": {
                 "inbound": {
-                    "codec": 0, "codec_name": "pcmu",
-                    "packets_received": d.randint(500, 90_000), "packets_lost": d.randint(0, 30),
+                    "codec": 0,
+                    "codec_name": "pcmu",
+                    "packets_received": d.randint(500, 90_000),
+                    "packets_lost": d.randint(0, 30),
                     "packets_loss_percentage": round(d.between(0, 0.6), 2),
                     "jitter": {"max": round(d.between(1, 9), 3), "avg": round(d.between(0.1, 1), 3)},
                 },

@@ -7,7 +7,7 @@ drop the sub-second part, as Twilio's do.
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 US = 1_000_000
 DAY_US = 86_400 * US
@@ -34,12 +34,12 @@ def dord_of(t: int) -> int:
 def to_us(dt: datetime) -> int:
     if dt.tzinfo is None:
         raise ValueError(f"naive datetime {dt!r}: the sandbox clock is UTC and needs tzinfo")
-    delta = dt - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    delta = dt - datetime(1970, 1, 1, tzinfo=UTC)
     return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
 
 
 def from_us(t: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=t)
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=t)
 
 
 def rfc2822(t: int | None) -> str | None:
@@ -47,9 +47,9 @@ def rfc2822(t: int | None) -> str | None:
     if t is None:
         return None
     tm = time.gmtime(t // US)
-    return "%s, %02d %s %d %02d:%02d:%02d +0000" % (
-        _WEEKDAYS[tm.tm_wday], tm.tm_mday, _MONTHS[tm.tm_mon - 1], tm.tm_year,
-        tm.tm_hour, tm.tm_min, tm.tm_sec,
+    return (
+        f"{_WEEKDAYS[tm.tm_wday]}, {tm.tm_mday:02d} {_MONTHS[tm.tm_mon - 1]} {tm.tm_year} "
+        f"{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} +0000"
     )
 
 
@@ -58,9 +58,7 @@ def iso(t: int | None) -> str | None:
     if t is None:
         return None
     tm = time.gmtime(t // US)
-    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (
-        tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-    )
+    return f"{tm.tm_year:04d}-{tm.tm_mon:02d}-{tm.tm_mday:02d}T{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d}Z"
 
 
 def parse_iso(text: str) -> datetime:
@@ -70,5 +68,5 @@ def parse_iso(text: str) -> datetime:
         value = value[:-1] + "+00:00"
     dt = datetime.fromisoformat(value)
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)

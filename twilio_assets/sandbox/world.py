@@ -8,24 +8,34 @@ message_list.py); tests compute their expectations from it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .callslots import CallPlan
 from .config import SandboxConfig
 from .directory import Account, build_accounts
 from .message_list import MessageListing
 from .messages import REGULAR, SCHEDULED, MessagePlan
+from .products import Product, build_products
 from .scheduled import MAX_DELAY, ScheduledPlan
 from .series import FOREVER, NEVER, FnSeries, Key, list_asc, list_desc, slots_up_to, walk_asc, walk_desc
 from .summaries import render_summary, summary_visible
 from .timefmt import DAY_US, day_start_us, dord_of, from_us, to_us
 
 COLLECTIONS = (
-    "calls", "messages", "conferences", "live_participants", "recordings", "transcriptions",
-    "addresses", "incoming_phone_numbers", "call_summaries", "insights_conferences",
+    "calls",
+    "messages",
+    "conferences",
+    "live_participants",
+    "recordings",
+    "transcriptions",
+    "addresses",
+    "incoming_phone_numbers",
+    "call_summaries",
+    "insights_conferences",
     "conference_participants",
 )
 DEFAULT_INSIGHTS_BASE = "https://insights.twilio.com"
@@ -49,8 +59,8 @@ class Options:
 @dataclass(frozen=True)
 class CollectionDef:
     # Facts are of each collection's own type (a CallLeg, a Message, ...): Any here.
-    series: Any                                 # a SlotSeries, or None for a short list
-    items: Callable[[str], list]                # the short list, per account (unused with a series)
+    series: Any  # a SlotSeries, or None for a short list
+    items: Callable[[str], list]  # the short list, per account (unused with a series)
     visible: Callable[[Any, int, Options], bool]
     render: Callable[[Any, int, Options], dict]
 
@@ -66,12 +76,22 @@ def _no_items(account_sid: str) -> list:
 class Listing:
     """One collection of one account at one clock time, restricted to creation in [lo, hi)."""
 
-    def __init__(self, world: "World", account_sid: str, coll: CollectionDef, now: int, lo: int, hi: int,
-                 opts: Options, predicate: Callable[[object, dict], bool] | None, only_dord: int | None = None):
+    def __init__(
+        self,
+        world: World,
+        account_sid: str,
+        coll: CollectionDef,
+        now: int,
+        lo: int,
+        hi: int,
+        opts: Options,
+        predicate: Callable[[object, dict], bool] | None,
+        only_dord: int | None = None,
+    ):
         self.world, self.account_sid, self.coll = world, account_sid, coll
         self.now, self.lo, self.limit, self.opts = now, lo, min(now, hi - 1), opts
         self.predicate = predicate
-        self.only_dord = only_dord   # one conference's participants all sit in its day
+        self.only_dord = only_dord  # one conference's participants all sit in its day
 
     def _dords(self) -> range:
         first = max(self.world.first_day.toordinal(), dord_of(self.lo))
@@ -117,8 +137,9 @@ class World:
         self.calls = CallPlan(config.seed, self.by_sid)
         self.messages = MessagePlan(config.seed, self.by_sid)
         self.scheduled = ScheduledPlan(config.seed, self.by_sid)
-        self.message_series = FnSeries(self.messages.slot_count, self.messages.slot_time,
-                                       lambda a, d, i: [self.messages.message(a, d, i)])
+        self.message_series = FnSeries(
+            self.messages.slot_count, self.messages.slot_time, lambda a, d, i: [self.messages.message(a, d, i)]
+        )
         self.public_base_url = DEFAULT_INSIGHTS_BASE
         self._conference_days: dict[tuple[str, str], int] = {}
         self._conferences_scanned: dict[str, int] = {}
@@ -126,6 +147,20 @@ class World:
         self._transcriptions_of_day = lru_cache(maxsize=10_000)(self._build_transcriptions)
         self._participants_of = lru_cache(maxsize=10_000)(self._build_participants)
         self._defs = self._collection_defs()
+        self._products: tuple[Product, ...] | None = None
+        self._products_lock = threading.Lock()
+
+    @property
+    def products(self) -> tuple[Product, ...]:
+        """The product modules' state (usage, messaging, Studio, ...), built on first use."""
+        with self._products_lock:
+            if self._products is None:
+                self._products = build_products(self)
+            return self._products
+
+    def product_for(self, collection: str) -> Product | None:
+        """The product that serves a catalogue collection beyond the first ten, if any."""
+        return next((p for p in self.products if collection in p.collections), None)
 
     # --- clock -----------------------------------------------------------------------
 
@@ -164,9 +199,17 @@ class World:
 
     # --- collections -----------------------------------------------------------------
 
-    def listing(self, account_sid: str, collection: str, *, now: int | None = None, lo: int = NEVER,
-                hi: int = FOREVER, opts: Options = Options(),
-                predicate: Callable[[object, dict], bool] | None = None) -> Listing | MessageListing:
+    def listing(
+        self,
+        account_sid: str,
+        collection: str,
+        *,
+        now: int | None = None,
+        lo: int = NEVER,
+        hi: int = FOREVER,
+        opts: Options = Options(),
+        predicate: Callable[[object, dict], bool] | None = None,
+    ) -> Listing | MessageListing:
         if collection not in COLLECTIONS:
             raise KeyError(f"unknown collection {collection!r}; known: {', '.join(COLLECTIONS)}")
         if account_sid not in self.by_sid:
@@ -178,20 +221,35 @@ class World:
         if opts.conference_sid is not None and collection in ("live_participants", "conference_participants"):
             only_dord = self.conference_day(account_sid, opts.conference_sid, now=now)
             if only_dord is None:
-                only_dord = -1   # no such conference: nothing to walk
+                only_dord = -1  # no such conference: nothing to walk
         return Listing(self, account_sid, self._defs[collection], now, lo, hi, opts, predicate, only_dord)
 
-    def records(self, account_sid: str, collection: str, *, now: datetime | None = None,
-                conference_sid: str | None = None, include_deleted: bool = False,
-                base_url: str | None = None) -> Iterator[dict]:
+    def records(
+        self,
+        account_sid: str,
+        collection: str,
+        *,
+        now: datetime | None = None,
+        conference_sid: str | None = None,
+        include_deleted: bool = False,
+        base_url: str | None = None,
+    ) -> Iterator[dict]:
         """Every record of the collection existing at `now`, newest first, as served."""
         opts = self._options(conference_sid, include_deleted, base_url)
         listing = self.listing(account_sid, collection, now=self._us(now), opts=opts)
         return (record for _, record in listing.desc())
 
-    def records_for_day(self, account_sid: str, collection: str, day: date, *, now: datetime | None = None,
-                        conference_sid: str | None = None, include_deleted: bool = False,
-                        base_url: str | None = None) -> Iterator[dict]:
+    def records_for_day(
+        self,
+        account_sid: str,
+        collection: str,
+        day: date,
+        *,
+        now: datetime | None = None,
+        conference_sid: str | None = None,
+        include_deleted: bool = False,
+        base_url: str | None = None,
+    ) -> Iterator[dict]:
         """The same, restricted to records whose natural date field falls on `day` (UTC): for messages
         their date_sent (what DateSent=day selects), so none whose date_sent is null."""
         opts = self._options(conference_sid, include_deleted, base_url)
@@ -199,8 +257,7 @@ class World:
         listing = self.listing(account_sid, collection, now=self._us(now), lo=start, hi=start + DAY_US, opts=opts)
         return (record for _, record in listing.desc())
 
-    def count(self, account_sid: str, collection: str, *, day: date | None = None,
-              now: datetime | None = None) -> int:
+    def count(self, account_sid: str, collection: str, *, day: date | None = None, now: datetime | None = None) -> int:
         now_us = self._us(now)
         if collection == "messages":
             return self._count_messages(account_sid, day, now_us)
@@ -294,8 +351,9 @@ class World:
         return self._now if now is None else to_us(now)
 
     def _options(self, conference_sid, include_deleted, base_url) -> Options:
-        return Options(include_deleted=include_deleted, conference_sid=conference_sid,
-                       base_url=base_url or self.public_base_url)
+        return Options(
+            include_deleted=include_deleted, conference_sid=conference_sid, base_url=base_url or self.public_base_url
+        )
 
     def _build_transcriptions(self, account_sid: str, dord: int) -> list:
         # A transcription is created when its recording completes, possibly the next day.
@@ -320,20 +378,23 @@ class World:
     def _collection_defs(self) -> dict[str, CollectionDef]:
         calls = self.calls
 
-        call_series = FnSeries(calls.slot_count, calls.slot_time,
-                               lambda a, d, i: calls.slot(a, d, i).legs)
-        recording_series = FnSeries(calls.slot_count, calls.slot_time,
-                                    lambda a, d, i: _one(calls.slot(a, d, i).recording))
+        call_series = FnSeries(calls.slot_count, calls.slot_time, lambda a, d, i: calls.slot(a, d, i).legs)
+        recording_series = FnSeries(
+            calls.slot_count, calls.slot_time, lambda a, d, i: _one(calls.slot(a, d, i).recording)
+        )
 
         def conference_time(a, d, k):
             return calls.slot_time(a, d, calls.anchors(a, d)[k])
 
-        conference_series = FnSeries(calls.conference_count, conference_time,
-                                     lambda a, d, k: [calls.conference(a, d, k)])
-        live_series = FnSeries(calls.conference_count, conference_time,
-                               lambda a, d, k: self._participants_of(a, d, k, False))
-        historic_series = FnSeries(calls.conference_count, conference_time,
-                                   lambda a, d, k: self._participants_of(a, d, k, True))
+        conference_series = FnSeries(
+            calls.conference_count, conference_time, lambda a, d, k: [calls.conference(a, d, k)]
+        )
+        live_series = FnSeries(
+            calls.conference_count, conference_time, lambda a, d, k: self._participants_of(a, d, k, False)
+        )
+        historic_series = FnSeries(
+            calls.conference_count, conference_time, lambda a, d, k: self._participants_of(a, d, k, True)
+        )
         transcription_series = FnSeries(
             lambda a, d: len(self._transcriptions_of_day(a, d)),
             lambda a, d, i: self._transcriptions_of_day(a, d)[i].created,
@@ -344,29 +405,40 @@ class World:
             return opts.conference_sid is None or fact.conference.sid == opts.conference_sid
 
         def live(p, now, opts):
-            return (in_conference(p, opts) and p.conference.status(now) != "completed"
-                    and p.visible_from <= now < p.leave)
+            return (
+                in_conference(p, opts) and p.conference.status(now) != "completed" and p.visible_from <= now < p.leave
+            )
 
         return {
             "calls": CollectionDef(call_series, _no_items, _always, lambda f, now, o: f.render(now)),
             "conferences": CollectionDef(conference_series, _no_items, _always, lambda f, now, o: f.render(now)),
             "live_participants": CollectionDef(live_series, _no_items, live, lambda f, now, o: f.render_live(now)),
             "recordings": CollectionDef(
-                recording_series, _no_items,
+                recording_series,
+                _no_items,
                 lambda f, now, o: o.include_deleted or f.deleted_at is None or now < f.deleted_at,
-                lambda f, now, o: f.render(now)),
+                lambda f, now, o: f.render(now),
+            ),
             "transcriptions": CollectionDef(transcription_series, _no_items, _always, lambda f, now, o: f.render(now)),
-            "addresses": CollectionDef(None, lambda a: self.by_sid[a].addresses, _always,
-                                       lambda f, now, o: f.render()),
-            "incoming_phone_numbers": CollectionDef(None, lambda a: self.by_sid[a].numbers, _always,
-                                                    lambda f, now, o: f.render()),
-            "call_summaries": CollectionDef(call_series, _no_items, lambda f, now, o: summary_visible(f, now),
-                                            lambda f, now, o: render_summary(f, now, o.base_url)),
-            "insights_conferences": CollectionDef(conference_series, _no_items, _always,
-                                                  lambda f, now, o: f.render_insights(now, o.base_url)),
+            "addresses": CollectionDef(None, lambda a: self.by_sid[a].addresses, _always, lambda f, now, o: f.render()),
+            "incoming_phone_numbers": CollectionDef(
+                None, lambda a: self.by_sid[a].numbers, _always, lambda f, now, o: f.render()
+            ),
+            "call_summaries": CollectionDef(
+                call_series,
+                _no_items,
+                lambda f, now, o: summary_visible(f, now),
+                lambda f, now, o: render_summary(f, now, o.base_url),
+            ),
+            "insights_conferences": CollectionDef(
+                conference_series, _no_items, _always, lambda f, now, o: f.render_insights(now, o.base_url)
+            ),
             "conference_participants": CollectionDef(
-                historic_series, _no_items, lambda f, now, o: in_conference(f, o),
-                lambda f, now, o: f.render_insights(now, o.base_url)),
+                historic_series,
+                _no_items,
+                lambda f, now, o: in_conference(f, o),
+                lambda f, now, o: f.render_insights(now, o.base_url),
+            ),
         }
 
 

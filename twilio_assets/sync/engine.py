@@ -11,8 +11,10 @@ were; if the connection is lost meanwhile, the account is read and merged again.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from functools import partial
+from typing import Any
 
 from ..catalog import Api, Collection
 from ..read_modes import ReadRequest
@@ -24,7 +26,7 @@ from ..warehouse.upsert import LoadRefused, MergeCounts
 from ..window import Window
 from .log import record_sync
 from .reader import ListingFailed, PageRead, ParallelReader
-from .rows import MalformedRecord, Redaction, build_row, without_dropped_fields
+from .rows import NO_REDACTION, MalformedRecord, Redaction, build_row, without_dropped_fields
 
 Log = Callable[[str], None]
 
@@ -132,7 +134,7 @@ def sync_collection(
     accounts: Sequence[str],
     main_account_sid: str,
     run_id: str,
-    redaction: Redaction = Redaction(),
+    redaction: Redaction = NO_REDACTION,
     log: Log = lambda message: None,
     progress_every_seconds: float = 5.0,
     warehouse_attempts: int = 8,
@@ -144,7 +146,9 @@ def sync_collection(
     as many in parallel as the client's in-flight limit allows.
     """
     table = table_for(schema, collection)
-    result = SyncResult(collection=collection.name, table=str(table), window=str(window), read_mode=collection.read.name)
+    result = SyncResult(
+        collection=collection.name, table=str(table), window=str(window), read_mode=collection.read.name
+    )
     started = time.monotonic()
     requests_before, retries_before = client.stats.requests, client.stats.retries
     progress = _Progress(log, f"{collection.name} {window}", progress_every_seconds)
@@ -157,23 +161,28 @@ def sync_collection(
             request = _request(client, collection, window, account, main_account_sid)
             try:
                 counts = session.run(
-                    lambda connection: _sync_account(
-                        connection, client, request, table, run_id, redaction, progress, label, schema
+                    partial(
+                        _sync_account,
+                        client=client,
+                        request=request,
+                        table=table,
+                        run_id=run_id,
+                        redaction=redaction,
+                        progress=progress,
+                        label=label,
+                        schema=schema,
                     ),
                     f"the {collection.name} sync of {window} for {label}",
                 )
             except TwilioAPIError as exc:
-                if collection.api is Api.INSIGHTS and exc.status == 403 and account is not None:
-                    # Voice Insights needs Advanced Features; an account without them is reported, not
-                    # fatal, so every other collection and account still syncs.
-                    result.accounts_skipped[account] = (
-                        f"Voice Insights Advanced Features are not active on account {account} "
-                        f"(Twilio error {exc.code}: {exc.twilio_message}); {collection.name} was not read "
-                        "for it. Turn them on in the Twilio Console (Voice > Settings) to sync it."
-                    )
-                    log(result.accounts_skipped[account])
-                    continue
-                raise SyncError(_failure(collection, label, window, table, exc)) from None
+                reason = _product_not_enabled(collection, label, exc)
+                if reason is None:
+                    raise SyncError(_failure(collection, label, window, table, exc)) from None
+                # A product the account does not have is reported, not fatal: its table stays (empty
+                # for it), and every other collection and account still syncs.
+                result.accounts_skipped[label] = reason
+                log(reason)
+                continue
             except (TwilioError, MalformedRecord, SchemaMismatch, WarehouseLost) as exc:
                 raise SyncError(_failure(collection, label, window, table, exc)) from None
             result.add(label, counts)
@@ -196,6 +205,27 @@ def sync_collection(
     return result
 
 
+def _product_not_enabled(collection: Collection, label: str, exc: TwilioAPIError) -> str | None:
+    """Why a 403 from a product's own API means "not enabled here" rather than a failure, or None.
+
+    v2010 answers 403 for wrong permissions only, which must fail the run; Voice Insights answers it when
+    Advanced Features are off, and the product hosts (Studio, Verify, ...) when the account cannot use them."""
+    if exc.status != 403 or collection.api is Api.V2010:
+        return None
+    if collection.api is Api.INSIGHTS:
+        return (
+            f"Voice Insights Advanced Features are not active on account {label} "
+            f"(Twilio error {exc.code}: {exc.twilio_message}); {collection.name} was not read "
+            "for it. Turn them on in the Twilio Console (Voice > Settings) to sync it."
+        )
+    return (
+        f"Twilio's {collection.api.value} API refused these credentials for {label} (HTTP 403, Twilio error "
+        f"{exc.code}: {exc.twilio_message}); {collection.name} was not read. If the account uses "
+        f"{collection.product}, give the credentials access to it (an API key of the account itself), or leave "
+        f"{collection.name} out of the instance's collections."
+    )
+
+
 def _failure(collection: Collection, account: str, window: Window, table: Any, exc: Exception) -> str:
     return (
         f"{collection.name} sync of {window} for {account} into {table} failed; that account's changes were "
@@ -203,7 +233,9 @@ def _failure(collection: Collection, account: str, window: Window, table: Any, e
     )
 
 
-def _request(client: TwilioClient, collection: Collection, window: Window, account: str | None, main: str) -> ReadRequest:
+def _request(
+    client: TwilioClient, collection: Collection, window: Window, account: str | None, main: str
+) -> ReadRequest:
     params = dict(collection.params)
     if collection.subaccount_param and account and account != main:
         params[collection.subaccount_param] = account
@@ -218,8 +250,15 @@ def _request(client: TwilioClient, collection: Collection, window: Window, accou
 
 
 def _sync_account(
-    connection, client: TwilioClient, request: ReadRequest, table, run_id: str, redaction: Redaction,
-    progress: _Progress, label: str, schema: str,
+    connection,
+    client: TwilioClient,
+    request: ReadRequest,
+    table,
+    run_id: str,
+    redaction: Redaction,
+    progress: _Progress,
+    label: str,
+    schema: str,
 ) -> AccountCounts:
     collection = request.collection
     counts = AccountCounts()

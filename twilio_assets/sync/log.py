@@ -23,6 +23,17 @@ def record_sync(cursor, schema: str, run_id: str, collection: str, account: str,
             "insert into {} (run_id, collection, account, window_start, window_end, fetched, inserted, updated, "
             "unchanged, deleted, pages) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         ).format(table),
-        (run_id, collection, account, window.start, window.end, counts.fetched, counts.inserted,
-         counts.updated, counts.unchanged, counts.deleted, counts.pages),
+        (
+            run_id,
+            collection,
+            account,
+            window.start,
+            window.end,
+            counts.fetched,
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+            counts.deleted,
+            counts.pages,
+        ),
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from ..read_modes import Listing
 from ..twilio_api import Page, TwilioClient
@@ -116,7 +116,9 @@ class ParallelReader:
                 if not self._offer(PageRead(listing, Page(records=[payload], url=listing.url, number=0))):
                     return
             else:
-                for page in self._client.pages(listing.url, listing.params, self._list_key_for(listing), prefetch=False):
+                for page in self._client.pages(
+                    listing.url, listing.params, self._list_key_for(listing), prefetch=False
+                ):
                     if not self._offer(PageRead(listing, page)) or self._is_stopped(listing):
                         break
         except BaseException as exc:  # handed to the consumer, who decides

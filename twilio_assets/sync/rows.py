@@ -38,7 +38,9 @@ def build_row(collection: Collection, record: Any, where: str) -> tuple[Any, ...
     except MalformedValue as exc:
         raise MalformedRecord(f"{collection.name}: record {label} ({where}): {exc}") from None
     if values[collection.column_names.index(collection.primary_key)] is None:
-        raise MalformedRecord(f"{collection.name}: a record ({where}) has no {collection.primary_key!r}, its primary key")
+        raise MalformedRecord(
+            f"{collection.name}: a record ({where}) has no {collection.primary_key!r}, its primary key"
+        )
     return (*values, json.dumps(record, separators=(",", ":")))
 
 
@@ -70,3 +72,6 @@ class Redaction:
                 text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
                 cleaned[name] = "hmac-sha256:" + hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
         return cleaned
+
+
+NO_REDACTION = Redaction()

@@ -1,7 +1,7 @@
 """A plain Twilio REST client (no Dagster): hosts, authentication, retries and paging."""
 
-from .auth import BasicAuth, OAuthClientCredentials
-from .client import MAX_PAGE_SIZE, Page, RequestStats, TwilioClient
+from .auth import BasicAuth, OAuthClientCredentials, OAuthRefreshToken
+from .client import MAX_PAGE_SIZE, OAuthGrant, Page, RequestStats, TwilioClient
 from .errors import ConfigurationError, TransientError, TwilioAPIError, TwilioError, UnexpectedResponse
 from .hosts import Hosts
 from .limiter import InFlightLimit, SharedSlots
@@ -14,6 +14,8 @@ __all__ = [
     "InFlightLimit",
     "SharedSlots",
     "OAuthClientCredentials",
+    "OAuthGrant",
+    "OAuthRefreshToken",
     "Page",
     "RequestStats",
     "TransientError",

@@ -1,11 +1,13 @@
-"""The three ways to authenticate to Twilio: Auth Token, API key, OAuth 2.0 client credentials."""
+"""The ways to authenticate to Twilio: Auth Token, API key, OAuth 2.0 client credentials, and an OAuth 2.0
+refresh token (from the authorization-code flow, see twilio_assets.connect)."""
 
 from __future__ import annotations
 
 import base64
 import threading
 import time
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 
 class Authenticator(Protocol):
@@ -73,3 +75,38 @@ class OAuthClientCredentials:
 
     def __repr__(self) -> str:
         return f"OAuthClientCredentials({self.description})"
+
+
+class OAuthRefreshToken(OAuthClientCredentials):
+    """OAuth 2.0 refresh token (the authorization-code flow): access tokens are redeemed from the refresh
+    token at Twilio's token endpoint, cached and renewed like client-credentials tokens (a little before
+    they expire, and once more after a 401).
+
+    `redeem(refresh_token)` returns (access_token, lifetime_seconds, refresh_token_or_None); should Twilio
+    answer a new refresh token (rotation), it is used from then on, in memory only."""
+
+    def __init__(
+        self,
+        *,
+        refresh_token: str,
+        redeem: Callable[[str], tuple[str, float, str | None]],
+        description: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not refresh_token:
+            raise ValueError("an OAuth refresh token is required")
+        self._refresh_token = refresh_token
+        self._redeem = redeem
+        self.rotations = 0
+        super().__init__(fetch_token=self._renew, description=description, clock=clock)
+
+    def _renew(self) -> tuple[str, float]:
+        # Called under the lock held by header(): one redemption at a time.
+        token, lifetime, rotated = self._redeem(self._refresh_token)
+        if rotated and rotated != self._refresh_token:
+            self._refresh_token = rotated
+            self.rotations += 1
+        return token, lifetime
+
+    def __repr__(self) -> str:  # never show the refresh token
+        return f"OAuthRefreshToken({self.description})"

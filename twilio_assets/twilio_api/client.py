@@ -6,8 +6,9 @@ import json
 import queue
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import orjson
@@ -15,7 +16,7 @@ import requests
 import tenacity
 from requests.adapters import HTTPAdapter
 
-from .auth import Authenticator, BasicAuth, OAuthClientCredentials
+from .auth import Authenticator, BasicAuth, OAuthClientCredentials, OAuthRefreshToken
 from .errors import (
     ConfigurationError,
     TransientError,
@@ -51,6 +52,15 @@ class Page:
     url: str
     number: int
     text: str | None = None  # the page's JSON exactly as Twilio sent it, for the loader
+
+
+@dataclass(frozen=True)
+class OAuthGrant:
+    """The token endpoint's answer to an authorization code (secrets left out of the repr)."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    expires_in: float
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,7 @@ class TwilioClient:
     # -- construction helpers -------------------------------------------------------------------
 
     @classmethod
-    def with_oauth(cls, client_id: str, client_secret: str, hosts: Hosts, **kwargs: Any) -> "TwilioClient":
+    def with_oauth(cls, client_id: str, client_secret: str, hosts: Hosts, **kwargs: Any) -> TwilioClient:
         client = cls(None, hosts, **kwargs)
         client._auth = OAuthClientCredentials(
             fetch_token=lambda: client._fetch_oauth_token(client_id, client_secret),
@@ -134,13 +144,29 @@ class TwilioClient:
         return client
 
     @classmethod
-    def with_basic(cls, username: str, password: str, hosts: Hosts, description: str, **kwargs: Any) -> "TwilioClient":
+    def with_oauth_refresh_token(
+        cls, client_id: str, client_secret: str, refresh_token: str, hosts: Hosts, **kwargs: Any
+    ) -> TwilioClient:
+        """Authenticate with access tokens redeemed from an OAuth refresh token (authorization-code flow)."""
+        kwargs.setdefault(
+            "credentials_hint", "TWILIO_OAUTH_CLIENT_ID, TWILIO_OAUTH_CLIENT_SECRET and TWILIO_OAUTH_REFRESH_TOKEN"
+        )
+        client = cls(None, hosts, **kwargs)
+        client._auth = OAuthRefreshToken(
+            refresh_token=refresh_token,
+            redeem=lambda current: client._redeem_refresh_token(client_id, client_secret, current),
+            description=f"OAuth refresh token of client {client_id}",
+        )
+        return client
+
+    @classmethod
+    def with_basic(cls, username: str, password: str, hosts: Hosts, description: str, **kwargs: Any) -> TwilioClient:
         return cls(BasicAuth(username, password, description), hosts, **kwargs)
 
     def close(self) -> None:
         self._session.close()
 
-    def __enter__(self) -> "TwilioClient":
+    def __enter__(self) -> TwilioClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -205,7 +231,9 @@ class TwilioClient:
             requests.exceptions.ChunkedEncodingError,  # body cut short
             requests.exceptions.ContentDecodingError,
         ) as exc:
-            raise TransientError(f"{type(exc).__name__} on {method} {_display_url(url, kwargs.get('params'))}") from None
+            raise TransientError(
+                f"{type(exc).__name__} on {method} {_display_url(url, kwargs.get('params'))}"
+            ) from None
 
     def _decode(self, method: str, url: str, response: requests.Response, params: Any) -> _Answer:
         shown = _display_url(url, params)
@@ -247,33 +275,113 @@ class TwilioClient:
         )
 
     def _fetch_oauth_token(self, client_id: str, client_secret: str) -> tuple[str, float]:
-        url = f"{self.hosts.oauth}/v2/token"
         form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
+        payload = self._token_request(
+            form,
+            secrets=(client_secret,),
+            credentials_hint="TWILIO_OAUTH_CLIENT_ID and TWILIO_OAUTH_CLIENT_SECRET (an OAuth app's client credentials)",
+        )
+        return payload["access_token"], _lifetime(payload)
+
+    def _redeem_refresh_token(
+        self, client_id: str, client_secret: str, refresh_token: str
+    ) -> tuple[str, float, str | None]:
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "refresh_token": refresh_token,
+        }
+        payload = self._token_request(
+            form,
+            secrets=(client_secret, refresh_token),
+            credentials_hint=self.credentials_hint,
+            fix=(
+                "Twilio refused the refresh token (revoked, expired, or issued to another OAuth app) or the "
+                f"client credentials: check {self.credentials_hint}; for a new refresh token run "
+                "`python -m twilio_assets.connect --instance <name>` and set the one it gives"
+            ),
+            refused_statuses=(400, 401),
+        )
+        rotated = payload.get("refresh_token")
+        return payload["access_token"], _lifetime(payload), rotated if isinstance(rotated, str) and rotated else None
+
+    def exchange_authorization_code(
+        self, client_id: str, client_secret: str, code: str, redirect_uri: str, *, fix: str | None = None
+    ) -> OAuthGrant:
+        """Trade an authorization code (from {oauth}/v2/authorize) for an access and a refresh token."""
+        form = {
+            "grant_type": "authorization_code",
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "code": code,
+            "redirect_uri": redirect_uri,
+        }
+        try:
+            payload = self._token_request(
+                form,
+                secrets=(client_secret, code),
+                credentials_hint=self.credentials_hint,
+                fix=fix,
+                refused_statuses=(400, 401),
+            )
+        except TransientError as exc:
+            if exc.api_error is not None:
+                raise exc.api_error from None
+            raise UnexpectedResponse(
+                f"POST {self.hosts.oauth}/v2/token kept failing after {self._max_attempts} attempts: {exc}. "
+                "Fix: check the network path to Twilio, or retry later."
+            ) from None
+        refresh = payload.get("refresh_token")
+        return OAuthGrant(
+            access_token=payload["access_token"],
+            refresh_token=refresh if isinstance(refresh, str) and refresh else None,
+            expires_in=_lifetime(payload),
+        )
+
+    def _token_request(
+        self,
+        form: dict[str, str],
+        *,
+        secrets: tuple[str, ...],
+        credentials_hint: str,
+        fix: str | None = None,
+        refused_statuses: tuple[int, ...] = (),
+    ) -> dict[str, Any]:
+        """POST the token endpoint; the answer has an access_token. Errors never carry the form's secrets
+        (they travel in the body, never in the URL, and are blanked out of whatever Twilio answers)."""
+        url = f"{self.hosts.oauth}/v2/token"
 
         def post() -> dict[str, Any]:
             response = self._send("POST", url, data=form)
             return self._decode("POST", url, response, None).payload
 
-        try:
-            payload = self._retrying()(post)
-        except TwilioAPIError as exc:
-            raise TwilioAPIError(
+        def restated(exc: TwilioAPIError) -> TwilioAPIError:
+            return TwilioAPIError(
                 status=exc.status,
                 method="POST",
                 url=url,
                 code=exc.code,
-                message=exc.twilio_message,
+                message=_blank_out(exc.twilio_message, secrets),
                 more_info=exc.more_info,
-                credentials_hint="TWILIO_OAUTH_CLIENT_ID and TWILIO_OAUTH_CLIENT_SECRET (an OAuth app's client credentials)",
-            ) from None
+                credentials_hint=credentials_hint,
+                fix=fix if exc.status in refused_statuses else None,
+            )
+
+        try:
+            payload = self._retrying()(post)
+        except TwilioAPIError as exc:
+            raise restated(exc) from None
+        except TransientError as exc:
+            if exc.api_error is None:
+                raise
+            error = restated(exc.api_error)
+            raise TransientError(str(error), retry_after=exc.retry_after, api_error=error) from None
         token = payload.get("access_token")
         if not isinstance(token, str) or not token:
             raise UnexpectedResponse(f"POST {url} answered without an access_token")
-        lifetime = payload.get("expires_in")
-        if not isinstance(lifetime, (int, float)) or lifetime <= 0:
-            lifetime = 3600.0  # Twilio documents one hour
         self.stats.add(token_fetches=1)
-        return token, float(lifetime)
+        return payload
 
     # -- paging ---------------------------------------------------------------------------------
 
@@ -359,6 +467,22 @@ def _read_ahead(source: Iterator[Page]) -> Iterator[Page]:
     finally:
         stop.set()  # the caller stopped early (or failed): let the worker finish its request and quit
         worker.join(timeout=120)
+
+
+def _lifetime(payload: dict[str, Any]) -> float:
+    lifetime = payload.get("expires_in")
+    if not isinstance(lifetime, (int, float)) or isinstance(lifetime, bool) or lifetime <= 0:
+        return 3600.0  # Twilio documents one hour
+    return float(lifetime)
+
+
+def _blank_out(text: str | None, secrets: tuple[str, ...]) -> str | None:
+    if text is None:
+        return None
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return text
 
 
 def parse_json(text: str) -> Any:

@@ -35,6 +35,7 @@ class TwilioAPIError(TwilioError):
         message: str | None = None,
         more_info: str | None = None,
         credentials_hint: str = "the TWILIO_* credential variables",
+        fix: str | None = None,
     ) -> None:
         self.status = status
         self.code = code
@@ -49,11 +50,11 @@ class TwilioAPIError(TwilioError):
         parts.append(f" for {method} {url}.")
         if more_info:
             parts.append(f" More: {more_info}.")
-        fix = _FIXES.get(code or 0)
-        if fix is None and status == 401:
-            fix = _FIXES[20003]
+        if fix is None:  # else the caller knows better what to do (the OAuth token endpoint's grants)
+            template = _FIXES.get(code or 0) or (_FIXES[20003] if status == 401 else None)
+            fix = template.format(credentials=credentials_hint) if template else None
         if fix:
-            parts.append(" Fix: " + fix.format(credentials=credentials_hint) + ".")
+            parts.append(" Fix: " + fix + ".")
         super().__init__("".join(parts))
 
 

@@ -9,7 +9,8 @@ re-reads its window from Twilio: every load is idempotent). Errors that are not 
 from __future__ import annotations
 
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import psycopg2
 import psycopg2.extensions
@@ -32,8 +33,15 @@ def is_connection_lost(error: BaseException) -> bool:
 
 
 class WarehouseSession:
-    def __init__(self, connect: Connect, *, attempts: int = 8, max_wait_seconds: float = 20.0,
-                 log: Callable[[str], None] = lambda message: None, sleep: Callable[[float], None] | None = None) -> None:
+    def __init__(
+        self,
+        connect: Connect,
+        *,
+        attempts: int = 8,
+        max_wait_seconds: float = 20.0,
+        log: Callable[[str], None] = lambda message: None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
         self._connect = connect
         self._attempts = attempts
         self._max_wait = max_wait_seconds

@@ -13,7 +13,7 @@ import hashlib
 import random
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import psycopg2
 
@@ -28,8 +28,13 @@ def namespace_for(account_sid: str) -> int:
 
 
 class PostgresSlots:
-    def __init__(self, connect: Callable[[], "psycopg2.extensions.connection"], account_sid: str, budget: int,
-                 give_up_after_seconds: float = 300.0) -> None:
+    def __init__(
+        self,
+        connect: Callable[[], psycopg2.extensions.connection],
+        account_sid: str,
+        budget: int,
+        give_up_after_seconds: float = 300.0,
+    ) -> None:
         self._connect = connect
         self._namespace = namespace_for(account_sid)
         self._budget = budget

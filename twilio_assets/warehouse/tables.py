@@ -11,10 +11,22 @@ from .identifiers import validate_schema_name
 
 # Sync bookkeeping next to Twilio's own fields. Underscored so they never clash with Twilio's names.
 META_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("_raw", "jsonb not null", "The record exactly as Twilio sent it (minus dropped secrets), including fields without a typed column."),
+    (
+        "_raw",
+        "jsonb not null",
+        "The record exactly as Twilio sent it (minus dropped secrets), including fields without a typed column.",
+    ),
     ("_first_loaded_at", "timestamptz not null", "When this row was first written."),
-    ("_last_changed_at", "timestamptz not null", "When Twilio's record last differed from the stored one (the transaction time of that sync)."),
-    ("_deleted_at", "timestamptz", "Set when a sync of this row's window no longer found it in Twilio; NULL while it exists."),
+    (
+        "_last_changed_at",
+        "timestamptz not null",
+        "When Twilio's record last differed from the stored one (the transaction time of that sync).",
+    ),
+    (
+        "_deleted_at",
+        "timestamptz",
+        "Set when a sync of this row's window no longer found it in Twilio; NULL while it exists.",
+    ),
     ("_run_id", "text", "The Dagster run that last inserted or changed this row."),
 )
 
@@ -91,8 +103,7 @@ def create_schema_objects(cursor, schema: str) -> None:
     )
     cursor.execute(
         sql.SQL(
-            "create table if not exists {} (table_name text primary key, live bigint not null, "
-            "deleted bigint not null)"
+            "create table if not exists {} (table_name text primary key, live bigint not null, deleted bigint not null)"
         ).format(stats_table(schema))
     )
 
@@ -105,14 +116,10 @@ def ensure_table(cursor, table: TableRef, collection: Collection) -> None:
     cursor.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"twilio_assets:{table}",))
     cursor.execute("select to_regclass(%s)", (f'"{table.schema}"."{table.name}"',))
     created = cursor.fetchone()[0] is None
-    definitions = [
-        sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.kind.pg_type)) for c in collection.columns
-    ]
+    definitions = [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.kind.pg_type)) for c in collection.columns]
     definitions += [sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(ddl)) for name, ddl, _ in META_COLUMNS]
     definitions.append(sql.SQL("primary key ({})").format(sql.Identifier(collection.primary_key)))
-    cursor.execute(
-        sql.SQL("create table if not exists {} ({})").format(table.sql, sql.SQL(", ").join(definitions))
-    )
+    cursor.execute(sql.SQL("create table if not exists {} ({})").format(table.sql, sql.SQL(", ").join(definitions)))
     cursor.execute(
         "select column_name, data_type from information_schema.columns where table_schema = %s and table_name = %s",
         (table.schema, table.name),
@@ -129,14 +136,16 @@ def ensure_table(cursor, table: TableRef, collection: Collection) -> None:
         elif existing[column.name] != expected:
             raise SchemaMismatch(
                 f"column {table}.{column.name} is {existing[column.name]} in the warehouse but the catalogue "
-                f"says {expected}. Fix: migrate it (alter table {table} alter column \"{column.name}\" type "
+                f'says {expected}. Fix: migrate it (alter table {table} alter column "{column.name}" type '
                 f"{column.kind.pg_type} using …) or drop the table and re-sync."
             )
     for name, ddl, _ in META_COLUMNS:
         if name not in existing:
             nullable_ddl = ddl.replace(" not null", "")  # existing rows have no value yet
             cursor.execute(
-                sql.SQL("alter table {} add column {} {}").format(table.sql, sql.Identifier(name), sql.SQL(nullable_ddl))
+                sql.SQL("alter table {} add column {} {}").format(
+                    table.sql, sql.Identifier(name), sql.SQL(nullable_ddl)
+                )
             )
     for index in _indexes(collection):
         cursor.execute(

@@ -13,10 +13,11 @@ the per-listing counts the asset check compares with the rows stored.
 
 from __future__ import annotations
 
-import orjson
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
+import orjson
 import psycopg2
 from psycopg2 import sql
 
@@ -34,7 +35,7 @@ class MergeCounts:
     revived: int = 0  # rows marked deleted earlier that Twilio lists again
     null_keys: int = 0
 
-    def __iadd__(self, other: "MergeCounts") -> "MergeCounts":
+    def __iadd__(self, other: MergeCounts) -> MergeCounts:
         for name in ("inserted", "updated", "unchanged", "revived", "null_keys"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
@@ -48,8 +49,14 @@ class Merger:
     """Merges pages into one table inside the caller's transaction, for one account's read plan."""
 
     def __init__(
-        self, cursor, table: TableRef, collection: Collection, run_id: str, account: str | None,
-        *, may_revive: bool = True,
+        self,
+        cursor,
+        table: TableRef,
+        collection: Collection,
+        run_id: str,
+        account: str | None,
+        *,
+        may_revive: bool = True,
     ) -> None:
         """`may_revive` False (the table holds no deleted rows) spares each page the lookup of rows
         that come back: rows are only marked deleted after every page is merged."""
@@ -62,7 +69,9 @@ class Merger:
         self._key = sql.Identifier(collection.primary_key)
         self._seen = sql.Identifier(f"_seen_{collection.name}")
         cursor.execute(
-            sql.SQL("create temp table {} (key text primary key, label text not null) on commit drop").format(self._seen)
+            sql.SQL("create temp table {} (key text primary key, label text not null) on commit drop").format(
+                self._seen
+            )
         )
         self._merge_sql = self._build_merge_sql()
 
@@ -110,8 +119,14 @@ class Merger:
                    ({revived})
             """
         ).format(
-            typed=typed, record=sql.SQL(RECORD), key=key, seen=self._seen, table=self._table.sql, cols=cols,
-            updates=updates, revived=revived,
+            typed=typed,
+            record=sql.SQL(RECORD),
+            key=key,
+            seen=self._seen,
+            table=self._table.sql,
+            cols=cols,
+            updates=updates,
+            revived=revived,
         )
 
     def merge_page(self, body: str, list_key: str, label: str) -> MergeCounts:
@@ -126,15 +141,16 @@ class Merger:
 
     def _merge(self, body: str, path: list[str], label: str) -> MergeCounts:
         try:
-            self._cursor.execute(
-                self._merge_sql, {"body": body, "path": path, "label": label, "run_id": self._run_id}
-            )
+            self._cursor.execute(self._merge_sql, {"body": body, "path": path, "label": label, "run_id": self._run_id})
         except (psycopg2.DataError, psycopg2.IntegrityError) as exc:
             first_line = (exc.pgerror or str(exc)).strip().splitlines()[0]
             raise LoadRefused(first_line) from None
         distinct, null_keys, inserted, written, revived = self._cursor.fetchone()
         return MergeCounts(
-            inserted=inserted, updated=written - inserted, unchanged=distinct - written, revived=revived,
+            inserted=inserted,
+            updated=written - inserted,
+            unchanged=distinct - written,
+            revived=revived,
             null_keys=null_keys,
         )
 
