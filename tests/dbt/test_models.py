@@ -8,6 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from twilio_assets.catalog import ALL_COLLECTIONS
+from twilio_assets.dbt import DBT_PROJECT_DIR
+
 from .conftest import LEFT_OUT_OF_COPY, Build, query
 
 MARTS = {
@@ -53,7 +56,10 @@ def test_every_model_built_and_every_test_ran(dbt_build: Build):
     nodes = {uid: n for uid, n in dbt_build.manifest["nodes"].items() if n["resource_type"] in ("model", "test")}
     assert set(nodes) <= set(ran), set(nodes) - set(ran)
     assert {ran[uid] for uid, n in nodes.items() if n["resource_type"] == "model"} == {"success"}
-    assert len(dbt_build.models()) == 10 + 10 + 4  # staging, linkage, marts
+    # One staging model per collection, and every model file of the project built.
+    models = dbt_build.models()
+    assert sum(name.startswith("stg_twilio__") for name in models) == len(ALL_COLLECTIONS)
+    assert len(models) == len(list((DBT_PROJECT_DIR / "models").rglob("*.sql")))
 
 
 def test_sandbox_data_is_not_empty(dbt_build: Build):

@@ -83,5 +83,5 @@ def test_steps_spread_over_two_workers_and_the_warehouse_equals_twilio(warehouse
 
         main = sandbox.config.main_account_sid
         for collection in ALL_COLLECTIONS:
-            expected = {r[collection.primary_key]: r for r in expected_records(sandbox.world, collection.name, [main])}
+            expected = {collection.key_of(r): r for r in expected_records(sandbox.world, collection.name, [main])}
             assert table_rows(env, collection) == expected, collection.name

@@ -29,7 +29,7 @@ def test_the_sync_job_survives_faults_and_still_matches(warehouse):
         assert result.success
         main = config.main_account_sid
         for collection in ALL_COLLECTIONS:
-            expected = {r[collection.primary_key]: r for r in expected_rows(server.world, collection, [main])}
+            expected = {collection.key_of(r): r for r in expected_rows(server.world, collection, [main])}
             with connect(env) as connection, connection.cursor() as cursor:
                 cursor.execute(
                     f'select "{collection.primary_key}", _raw from twilio."{collection.name}" where _deleted_at is null'

@@ -55,7 +55,7 @@ def test_the_run_goes_on_and_the_asset_names_the_days_twilio_would_not_list(ware
         # What could be read is exactly Twilio's.
         for name in ("calls", "messages", "call_feedback", "conference_participants"):
             collection = BY_NAME[name]
-            expected = {r[collection.primary_key]: r for r in expected_records(sandbox.world, name, [main], window)}
+            expected = {collection.key_of(r): r for r in expected_records(sandbox.world, name, [main], window)}
             assert table_rows(env, collection) == expected, name
         assert any(expected_records(sandbox.world, "calls", [main], window)), "no calls at all: the world is empty"
 

@@ -50,7 +50,7 @@ def test_full_sync_equals_the_sandbox_and_a_rerun_changes_nothing(sandbox, wareh
 
     main = sandbox.config.main_account_sid
     for collection in ALL_COLLECTIONS:
-        expected = {r[collection.primary_key]: r for r in expected_rows(sandbox.world, collection, [main])}
+        expected = {collection.key_of(r): r for r in expected_rows(sandbox.world, collection, [main])}
         stored = table_rows(env, collection)
         assert expected, f"the sandbox has no {collection.name}: the test would prove nothing"
         assert stored.keys() == expected.keys(), collection.name

@@ -61,7 +61,7 @@ def test_a_postgres_restart_mid_run_is_survived_and_the_warehouse_is_exact(own_s
         assert reconnects >= 1, "no step noticed the restart"
         main = sandbox.config.main_account_sid
         for collection in ALL_COLLECTIONS:
-            expected = {r[collection.primary_key]: r for r in expected_records(sandbox.world, collection.name, [main])}
+            expected = {collection.key_of(r): r for r in expected_records(sandbox.world, collection.name, [main])}
             assert table_rows(env, collection) == expected, collection.name
 
 

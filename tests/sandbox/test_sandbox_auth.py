@@ -165,7 +165,7 @@ def test_unknown_accounts_and_paths_are_not_found(api, main_sid):
     for path in (
         v2010("AC" + "1" * 32, "Calls"),
         "/2010-04-01/Accounts/ACxyz/Calls.json",
-        f"/2010-04-01/Accounts/{main_sid}/Queues.json",
+        f"/2010-04-01/Accounts/{main_sid}/Nope.json",
         "/v1/Voice/Nope",
         "/nope",
         f"/2010-04-01/Accounts/{main_sid}/Calls",

@@ -56,9 +56,12 @@ def test_links_between_collections_resolve(later_world):
         recordings = {r["sid"] for r in data["recordings"]}
         addresses = {a["sid"]: a for a in data["addresses"]}
         numbers = {n["sid"] for n in data["incoming_phone_numbers"]}
+        # Outbound legs name the outgoing caller ID they call from (the spec), inbound ones the number called.
+        caller_ids = later_world.product_for("outgoing_caller_ids")
+        callers = {c["sid"] for c in caller_ids.expected("outgoing_caller_ids", [account], None)}
         for call in data["calls"]:
             assert call["account_sid"] == account
-            assert call["phone_number_sid"] in numbers
+            assert call["phone_number_sid"] in (numbers if call["direction"] == "inbound" else callers)
             if call["parent_call_sid"]:
                 parent = calls[call["parent_call_sid"]]
                 assert call["direction"] == "outbound-dial" and parent["parent_call_sid"] is None

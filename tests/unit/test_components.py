@@ -12,6 +12,7 @@ import dagster as dg
 import pytest
 import yaml
 
+from twilio_assets.catalog import ALL_COLLECTIONS
 from twilio_assets.components import (
     COMPONENTS_DIR_ENV,
     DEFAULT_COMPONENTS_DIR,
@@ -104,7 +105,11 @@ def test_a_scaffolded_component_is_an_instance_with_the_folders_name(tmp_path):
         "TWILIO_PROD_",
         1,
     )
-    assert instance.accounts == "main" and instance.max_in_flight == 8 and len(instance.collection_names) == 10
+    assert (
+        instance.accounts == "main"
+        and instance.max_in_flight == 8
+        and len(instance.collection_names) == len(ALL_COLLECTIONS)
+    )
 
 
 def test_scaffold_options_choose_the_name_and_prefix(tmp_path):

@@ -16,7 +16,7 @@ from twilio_assets.catalog import ALL_COLLECTIONS, BY_NAME
 from twilio_assets.dbt import DBT_PROJECT_DIR
 from twilio_assets.schema_diagram import PDF_PATH, SVG_PATH, build_schema, generate
 from twilio_assets.schema_diagram.__main__ import main
-from twilio_assets.schema_diagram.model import DERIVED, NOT_COLLECTIONS, OTHER_GROUP
+from twilio_assets.schema_diagram.model import DERIVED, NOT_COLLECTIONS
 
 FIX = "run `make schema` (python -m twilio_assets.schema_diagram) and commit docs/twilio_schema.*"
 
@@ -145,21 +145,14 @@ def test_known_linkages_are_drawn_once():
         "calls.root_call_key->calls",
         "transcriptions.conference_key->conferences",
     }
-    assert all(s.reason == DERIVED for s in schema.skipped)
+    assert {s.reason for s in schema.skipped} <= {DERIVED, NOT_COLLECTIONS}
 
 
-def test_groups_follow_the_brief():
+def test_groups_are_the_catalogues_products():
     group = {t.name: t.group for t in build_schema().tables}
-    assert {n for n, g in group.items() if g == "voice"} == {
-        "calls",
-        "recordings",
-        "transcriptions",
-        "call_feedback",
-        "conferences",
-        "conference_participants",
-    }
-    assert group["messages"] == "messaging"
-    assert {n for n, g in group.items() if g == "account"} == {"accounts", "addresses", "incoming_phone_numbers"}
+    assert group == {collection.name: collection.product for collection in ALL_COLLECTIONS}
+    assert {n for n, g in group.items() if g == "voice"} >= {"calls", "recordings", "conference_participants"}
+    assert group["messages"] == "messaging" and group["usage_records"] == "usage"
 
 
 # --- the PDF's structure -------------------------------------------------------------------------
@@ -206,13 +199,13 @@ def test_pdf_is_well_formed():
 
 
 def test_an_added_collection_is_drawn(fresh):
-    extra = dataclasses.replace(BY_NAME["addresses"], name="usage_records")
+    extra = dataclasses.replace(BY_NAME["addresses"], name="brand_new_collection", product="brand_new_product")
     files = generate(ALL_COLLECTIONS + (extra,))
     names, columns = _svg_data(files[SVG_PATH], "collection"), _svg_data(files[SVG_PATH], "column")
-    assert "usage_records" in names and set(BY_NAME) <= set(names)
-    assert all(columns.get(f"usage_records.{c.name}") == c.name for c in extra.columns)
-    assert b"usage_records" in _pdf_strings(files[PDF_PATH])
-    assert _svg_data(files[SVG_PATH], "group").get(OTHER_GROUP) == OTHER_GROUP  # no linkage: group "other"
+    assert "brand_new_collection" in names and set(BY_NAME) <= set(names)
+    assert all(columns.get(f"brand_new_collection.{c.name}") == c.name for c in extra.columns)
+    assert b"brand_new_collection" in _pdf_strings(files[PDF_PATH])
+    assert _svg_data(files[SVG_PATH], "group").get("brand_new_product") == "brand_new_product"  # its product's group
     assert files[SVG_PATH] != fresh[SVG_PATH] and files[PDF_PATH] != fresh[PDF_PATH]
 
 

@@ -61,6 +61,8 @@ class Collection:
     subaccount_param: str | None = None
     # The product it belongs to, which groups its assets in the Dagster UI (voice, messaging, usage, ...).
     product: str = "account"
+    # Records that do not name their account (API keys): `account_sid` is the account in the request's path.
+    account_from_path: bool = False
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]
@@ -71,6 +73,10 @@ class Collection:
         if not isinstance(self.read, ReadMode):
             raise ValueError(f"{self.name}: read must be a read mode from twilio_assets.read_modes")
         self.read.validate(self)
+        if self.account_from_path and ("{account_sid}" not in self.path or "account_sid" not in names):
+            raise ValueError(
+                f"{self.name}: account_from_path needs an account_sid column and {{account_sid}} in the path"
+            )
         if self.per_account and "{account_sid}" not in self.path and not self.subaccount_param:
             raise ValueError(f"{self.name}: a per-account collection names the account in its path or a parameter")
         # Column descriptions live in one place, the glossary (tests keep it complete).
@@ -83,6 +89,10 @@ class Collection:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    def key_of(self, record: dict[str, Any]) -> Any:
+        """The primary key of a record as Twilio sends it (composed keys included), as the table stores it."""
+        return self.column(self.primary_key).extract(record)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -56,7 +56,7 @@ def _matches(pg: dict[str, str], sandbox: SandboxServer) -> list[str]:
                 f'select "{collection.primary_key}", _raw from twilio."{collection.name}" where _deleted_at is null'
             )
             stored = dict(cursor.fetchall())
-            expected = {r[collection.primary_key]: r for r in expected_records(sandbox.world, collection.name, [main])}
+            expected = {collection.key_of(r): r for r in expected_records(sandbox.world, collection.name, [main])}
             if stored != expected:
                 mismatched.append(collection.name)
     connection.close()

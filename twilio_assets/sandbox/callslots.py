@@ -95,14 +95,16 @@ class CallPlan:
         ours = d.choice(acct.traffic_numbers)
         customer = customer_number(seed, account_sid, d.randint(0, 499))
         inbound = d.chance(0.45)
+        # Outbound legs show a verified caller ID: its number as `from`, its SID as phone_number_sid.
+        caller = Draw(seed, account_sid, "caller-id", dord, i).choice(acct.traffic_caller_ids)
         parent = plan_leg(
             d,
             sid=parent_sid,
             account_sid=account_sid,
             direction="inbound" if inbound else "outbound-api",
-            from_=customer if inbound else ours.phone_number,
+            from_=customer if inbound else caller.phone_number,
             to=ours.phone_number if inbound else customer,
-            phone_number_sid=ours.sid,
+            phone_number_sid=ours.sid if inbound else caller.sid,
             parent_call_sid=None,
             created=t0,
             answer_p=0.85 if inbound else 0.75,
@@ -117,9 +119,9 @@ class CallPlan:
                     sid=sid("CA", seed, account_sid, "call", dord, i, 1),
                     account_sid=account_sid,
                     direction="outbound-dial",
-                    from_=ours.phone_number,
+                    from_=caller.phone_number,
                     to=customer_number(seed, account_sid, 500 + d.randint(0, 49)),
-                    phone_number_sid=ours.sid,
+                    phone_number_sid=caller.sid,
                     parent_call_sid=parent.sid,
                     created=answered_at,
                     answer_p=0.85,

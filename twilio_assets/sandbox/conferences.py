@@ -224,6 +224,8 @@ def plan_conference(seed: int, account, dord: int, k: int, t0: int, room: int, f
     d = Draw(seed, account.sid, "conference", dord, k)
     cf_sid = sid("CF", seed, account.sid, "conference", dord, k)
     ours = d.choice(account.traffic_numbers)
+    # The legs the API dials out show a verified caller ID (its number and its SID).
+    caller = Draw(seed, account.sid, "conference-caller-id", dord, k).choice(account.traffic_caller_ids)
     m = d.randint(2, 4)
 
     def fit(t: int) -> int:
@@ -270,9 +272,9 @@ def plan_conference(seed: int, account, dord: int, k: int, t0: int, room: int, f
             sid=first_call_sid if j == 0 else sid("CA", seed, account.sid, "conference-leg", dord, k, j),
             account_sid=account.sid,
             direction="inbound" if inbound else "outbound-api",
-            from_=customer if inbound else ours.phone_number,
+            from_=customer if inbound else caller.phone_number,
             to=ours.phone_number if inbound else customer,
-            phone_number_sid=ours.sid,
+            phone_number_sid=ours.sid if inbound else caller.sid,
             parent_call_sid=None,
             created=created[j],
             queued_until=queued[j],

@@ -12,6 +12,7 @@ from datetime import date
 from .config import NICKNAMES_MAIN, SandboxConfig
 from .hashing import Draw, sid
 from .phones import formatted, us_number
+from .products.v2010_lists.plan import CallerId, number_applications, traffic_caller_ids
 from .timefmt import DAY_US, US, day_start_us, rfc2822
 
 API = "/2010-04-01/Accounts"
@@ -98,6 +99,9 @@ class PhoneNumber:
     emergency_address_sid: str | None
     address_requirements: str
     mms: bool
+    # Twilio sends "" for an unset application SID (the spec's own example does).
+    voice_application_sid: str = ""
+    sms_application_sid: str = ""
 
     def render(self) -> dict:
         emergency = self.emergency_address_sid is not None
@@ -115,8 +119,7 @@ class PhoneNumber:
             "phone_number": self.phone_number,
             "origin": "twilio",
             "sid": self.sid,
-            # Twilio sends "" for unset application SIDs here (the spec's own example does).
-            "sms_application_sid": "",
+            "sms_application_sid": self.sms_application_sid,
             "sms_fallback_method": "POST",
             "sms_fallback_url": "",
             "sms_method": "POST",
@@ -126,7 +129,7 @@ class PhoneNumber:
             "trunk_sid": None,
             "uri": f"{API}/{self.account_sid}/IncomingPhoneNumbers/{self.sid}.json",
             "voice_receive_mode": "voice",
-            "voice_application_sid": "",
+            "voice_application_sid": self.voice_application_sid,
             "voice_caller_id_lookup": False,
             "voice_fallback_method": "POST",
             "voice_fallback_url": "",
@@ -160,6 +163,8 @@ class Account:
     numbers: list[PhoneNumber] = field(default_factory=list)
     # Numbers that exist before the first day: the only ones traffic uses.
     traffic_numbers: list[PhoneNumber] = field(default_factory=list)
+    # Outgoing caller IDs that outbound calls use (never deleted; served by products/v2010_lists).
+    traffic_caller_ids: list[CallerId] = field(default_factory=list)
 
     def render(self) -> dict:
         base = f"{API}/{self.sid}"
@@ -218,6 +223,7 @@ def build_accounts(config: SandboxConfig) -> list[Account]:
 
 def _add_directory(seed: int, acct: Account, first: date, window_days: int) -> None:
     d = Draw(seed, acct.sid, "directory")
+    acct.traffic_caller_ids = traffic_caller_ids(seed, acct.sid, acct.index, acct.created, first.toordinal())
     # Three addresses and three numbers predate the window (soon after the account was
     # opened); the rest arrive during it. Even-numbered ones are emergency addresses.
     for k in range(d.randint(4, 6)):
@@ -260,6 +266,9 @@ def _add_directory(seed: int, acct: Account, first: date, window_days: int) -> N
             emergency_address_sid=address.sid if k % 2 == 0 else None,
             address_requirements=nd.choice(("none", "any", "local")),
             mms=nd.chance(0.7),
+        )
+        number.voice_application_sid, number.sms_application_sid = number_applications(
+            seed, acct.sid, acct.index, acct.created, first.toordinal(), k
         )
         acct.numbers.append(number)
         if k < 3:

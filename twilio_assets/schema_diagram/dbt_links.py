@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 _REF = re.compile(r"""\bref\(\s*['"](\w+)['"]\s*\)""")
+# Incremental models hand the model they read to a macro by name (`twilio_live_rows('stg_twilio__calls', ...)`).
+_NAMED_MODEL = re.compile(r"""['"]((?:stg|int)_twilio__\w+)['"]""")
 # Staging builds each `*_key` from a raw column: `{{ twilio_key('call_sid') }} as call_key`.
 _KEY = re.compile(r"""twilio_key\(\s*['"](\w+)['"]\s*\)\s*}}\s+as\s+(\w+)""")
 
@@ -42,7 +44,8 @@ class DbtModels:
         return {path.stem: path.read_text() for path in sorted(self.models_dir.rglob("*.sql"))}
 
     def refs(self, model: str) -> set[str]:
-        return set(_REF.findall(self._sql.get(model, "")))
+        text = self._sql.get(model, "")
+        return (set(_REF.findall(text)) | set(_NAMED_MODEL.findall(text))) - {model}
 
     def key_sources(self, model: str) -> dict[str, str]:
         """`{key column: raw column it is built from}` for the keys the model builds itself."""

@@ -14,7 +14,6 @@ Relationships that cannot be drawn from a column of one collection to another ar
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +23,7 @@ from ..catalog import ALL_COLLECTIONS
 from ..dbt import DBT_PROJECT_DIR
 from .dbt_links import DbtModels
 
-# Groups are a reading aid. A collection listed nowhere joins the group of the collection it shares
-# the fewest-linked neighbour with (so a new `messaging_services`, linked from messages, lands in
-# messaging); one with no linkage at all goes to "other".
-GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("account", ("accounts", "addresses", "incoming_phone_numbers")),
-    ("voice", ("calls", "recordings", "transcriptions", "call_feedback", "conferences", "conference_participants")),
-    ("messaging", ("messages",)),
-)
-OTHER_GROUP = "other"
+# Groups are the catalogue's products (voice, messaging, usage, ...), as in the Dagster UI.
 DERIVED = "derived in dbt, no raw column"
 NOT_COLLECTIONS = "model that is not a collection"
 _COLLECTION_MODEL = re.compile(r"^(?:stg|int)_twilio__(\w+)$")
@@ -103,17 +94,15 @@ def build_schema(collections: Iterable[Any] | None = None, dbt_project_dir: Path
     order = {name: i for i, name in enumerate(by_name)}
     column_order = {(c.name, col.name): i for c in by_name.values() for i, col in enumerate(c.columns)}
     ordered = tuple(sorted(links, key=lambda k: (order[k.child], column_order[k.child, k.column], order[k.parent])))
-    groups = _assign_groups(list(by_name), ordered)
     tables = tuple(
-        Table(c.name, c.primary_key, tuple((col.name, col.kind.name) for col in c.columns), groups[c.name])
+        Table(c.name, c.primary_key, tuple((col.name, col.kind.name) for col in c.columns), c.product)
         for c in by_name.values()
     )
-    group_order = [name for name, _ in GROUPS] + [OTHER_GROUP]
     return Schema(
         tables=tables,
         links=ordered,
         skipped=tuple(sorted(skipped, key=lambda s: (s.reason, s.source, s.column, s.target))),
-        groups=tuple(g for g in group_order if any(t.group == g for t in tables)),
+        groups=tuple(dict.fromkeys(t.group for t in tables)),  # in catalogue order
     )
 
 
@@ -138,24 +127,3 @@ def _raw_column(collection: Any, model: str, dbt_column: str, dbt: DbtModels) ->
         if raw in names:
             return raw
     return None
-
-
-def _assign_groups(names: list[str], links: tuple[Link, ...]) -> dict[str, str]:
-    group = {n: g for g, members in reversed(GROUPS) for n in members if n in names}
-    degree: Counter[str] = Counter()
-    neighbours: defaultdict[str, set[str]] = defaultdict(set)
-    for link in links:
-        if link.child != link.parent:
-            degree.update((link.child, link.parent))
-            neighbours[link.child].add(link.parent)
-            neighbours[link.parent].add(link.child)
-    order = {name: i for i, name in enumerate(names)}
-    changed = True
-    while changed:
-        changed = False
-        for name in names:
-            placed = sorted((degree[n], order[n]) for n in neighbours[name] if n in group)
-            if name not in group and placed:
-                group[name] = group[names[placed[0][1]]]
-                changed = True
-    return {name: group.get(name, OTHER_GROUP) for name in names}

@@ -75,12 +75,18 @@ class Merger:
         )
         self._merge_sql = self._build_merge_sql()
 
+    def _typed_value(self, column) -> sql.Composable:
+        if column.name == "account_sid" and self._collection.account_from_path:
+            # The record does not name its account; the listing was of this account. `_raw` stays as sent.
+            return sql.SQL("{}::text").format(sql.Literal(self._account))
+        return sql.SQL(column.sql_value(RECORD))
+
     def _build_merge_sql(self) -> sql.Composed:
         collection = self._collection
         names = [*collection.column_names, "_raw"]
         cols = sql.SQL(", ").join(sql.Identifier(name) for name in names)
         typed = sql.SQL(", ").join(
-            sql.SQL("{} as {}").format(sql.SQL(c.sql_value(RECORD)), sql.Identifier(c.name)) for c in collection.columns
+            sql.SQL("{} as {}").format(self._typed_value(c), sql.Identifier(c.name)) for c in collection.columns
         )
         key = self._key
         updates = sql.SQL(", ").join(

@@ -58,5 +58,6 @@ class Product:
     def expected(self, collection: str, account_sids: list[str], days: list[date] | None) -> Iterator[dict[str, Any]]:
         """The records a correct sync of `days` (None: every sandbox day) stores for `collection`,
         exactly as its raw JSON column holds them, for the given accounts. Computed from this
-        product's own state, never from the engine or the catalogue."""
+        product's own state, never from the engine or the catalogue. On the hosts other than `api`
+        only the credentials' own account answers: that is the first of `account_sids`."""
         raise NotImplementedError

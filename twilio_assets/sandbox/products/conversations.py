@@ -1,7 +1,0 @@
-"""Sandbox product module `conversations` (being built: see products/base.py for what it provides)."""
-
-from __future__ import annotations
-
-from .base import Product
-
-PRODUCTS: tuple[type[Product], ...] = ()
