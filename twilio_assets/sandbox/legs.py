@@ -129,62 +129,24 @@ def plan_leg(
     queued = d.randint(1, 3) * US if direction == "outbound-api" else 0
     ring = int(d.between(2, 25) * US)
     queued_until = created + queued
+
+    def leg(ringing_until: int, end: int, answered: bool, status: str, answered_by: str | None) -> CallLeg:
+        return CallLeg(
+            sid, account_sid, direction, from_, to, phone_number_sid, parent_call_sid, created, queued_until,
+            ringing_until, end, answered, status, answered_by,
+        )  # fmt: skip
+
     if direction == "outbound-api" and d.chance(0.05):
         # Rejected before ringing (invalid number, geo permissions...).
-        return CallLeg(
-            sid,
-            account_sid,
-            direction,
-            from_,
-            to,
-            phone_number_sid,
-            parent_call_sid,
-            created,
-            queued_until,
-            queued_until,
-            queued_until,
-            False,
-            "failed",
-            None,
-        )
+        return leg(queued_until, queued_until, False, "failed", None)
     ringing_until = queued_until + ring
     if hangup_at is not None and hangup_at <= ringing_until:
         # The other side hung up while this leg was still ringing.
         end = max(hangup_at, queued_until)
-        return CallLeg(
-            sid,
-            account_sid,
-            direction,
-            from_,
-            to,
-            phone_number_sid,
-            parent_call_sid,
-            created,
-            queued_until,
-            end,
-            end,
-            False,
-            "canceled",
-            None,
-        )
+        return leg(end, end, False, "canceled", None)
     if not d.chance(answer_p):
         outcome = d.weighted((("no-answer", 0.65), ("busy", 0.35)))
-        return CallLeg(
-            sid,
-            account_sid,
-            direction,
-            from_,
-            to,
-            phone_number_sid,
-            parent_call_sid,
-            created,
-            queued_until,
-            ringing_until,
-            ringing_until,
-            False,
-            outcome,
-            None,
-        )
+        return leg(ringing_until, ringing_until, False, outcome, None)
     if hangup_at is not None:
         end = hangup_at
     else:
@@ -193,19 +155,4 @@ def plan_leg(
     answered_by = None
     if direction == "outbound-api" and d.chance(0.2):
         answered_by = d.choice(("human", "machine_start"))
-    return CallLeg(
-        sid,
-        account_sid,
-        direction,
-        from_,
-        to,
-        phone_number_sid,
-        parent_call_sid,
-        created,
-        queued_until,
-        ringing_until,
-        end,
-        True,
-        "completed",
-        answered_by,
-    )
+    return leg(ringing_until, end, True, "completed", answered_by)
