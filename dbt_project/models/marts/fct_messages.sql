@@ -5,6 +5,10 @@ with messages as (
 
 accounts as (
     select account_key, friendly_name from {{ ref('int_twilio__accounts') }}
+),
+
+message_services as (
+    select message_key, messaging_service_name from {{ ref('int_twilio__message_services') }}
 )
 
 select
@@ -26,9 +30,11 @@ select
     messages.error_code,
     messages.error_message,
     messages.messaging_service_sid,
+    message_services.messaging_service_name,
     messages.sent_at,
     messages.created_at,
     messages.updated_at,
     messages.activity_date
 from messages
 left join accounts on accounts.account_key = messages.account_key
+left join message_services on message_services.message_key = messages.message_key
