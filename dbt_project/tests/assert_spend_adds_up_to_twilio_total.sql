@@ -1,17 +1,28 @@
 -- Per instance, account and UTC day, the mart's leaf spend equals Twilio's own `totalprice` (within a
 -- cent, for Twilio's rounding). A failure means a category is missing from, or misplaced in, the tree
--- (macros/twilio_usage_categories.sql), or that a day's rows are missing on one side.
+-- (macros/twilio_usage_categories.sql), or that a day's rows are missing on one side. Checked for the
+-- days the last build of fct_spend_daily rewrote and those whose `totalprice` record this tick
+-- brought in, every day after a full build (macros/last_build.sql).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_spend_daily'}}}) }}
+{%- set day = ['instance_name', 'account_sid', 'usage_date'] %}
 
-with leaves as (
+with days as (
+    select * from ({{ twilio_last_build_groups('fct_spend_daily', ['instance_name', 'account_sid', 'usage_date::date']) }}) as rewritten
+    union
+    select instance_name, account_sid, start_date
+    from {{ twilio_last_build_rows(ref('stg_twilio__usage_records')) }} as brought_in
+    where category = 'totalprice' and start_date = end_date
+),
+
+leaves as (
     select instance_name, account_sid, usage_date, sum(price) as leaf_price
-    from {{ ref('fct_spend_daily') }}
+    from {{ twilio_rows_matching(ref('fct_spend_daily'), day, 'select instance_name, account_sid, usage_date from days', {}) }} as spend
     group by instance_name, account_sid, usage_date
 ),
 
 totals as (
     select instance_name, account_sid, start_date as usage_date, price as twilio_total_price
-    from {{ ref('stg_twilio__usage_records') }}
+    from {{ twilio_rows_matching(ref('stg_twilio__usage_records'), ['instance_name', 'account_sid', 'start_date'], 'select instance_name, account_sid, usage_date as start_date from days', {}) }} as records
     where not is_deleted and category = 'totalprice' and start_date = end_date
 )
 

@@ -26,6 +26,7 @@ import psycopg2
 import pytest
 from psycopg2 import sql
 
+from tests.conftest import drop_database
 from twilio_assets.catalog import BY_NAME
 from twilio_assets.dbt import DBT_PROJECT_DIR
 from twilio_assets.dbt.sources import CATALOGUE_FILE, SOURCES_FILE, write_generated_files
@@ -233,3 +234,16 @@ def dbt_build(dbt_warehouse: Warehouse, tmp_path_factory) -> Build:
     )
     manifest = json.loads((target / "manifest.json").read_text()) if (target / "manifest.json").exists() else {}
     return Build(project_dir, dbt_warehouse, done.returncode, done.stdout + done.stderr, seconds, results, manifest)
+
+
+@pytest.fixture(scope="session")
+def ticks(pg_server, tmp_path_factory) -> Iterator[Any]:
+    """The ticks scenario (tests/dbt/ticks.py): three syncs, each followed by an incremental build
+    compared with a full refresh. Run once for test_incremental.py and test_history.py."""
+    from .ticks import run_scenario
+
+    started = time.monotonic()
+    scenario = run_scenario(pg_server, tmp_path_factory.mktemp("ticks"))
+    print(f"ticks scenario: {time.monotonic() - started:.0f} s")
+    yield scenario
+    drop_database(scenario.env)

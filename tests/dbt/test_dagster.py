@@ -11,7 +11,7 @@ from twilio_assets.defs.dbt_models import DBT_ASSETS_NAME, build_dbt_definitions
 
 from .conftest import Build, query
 
-LAYER_GROUPS = {"staging", "linkage", "marts"}
+LAYER_GROUPS = {"staging", "linkage", "marts", "history"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,11 @@ def model_specs(definitions: dg.Definitions) -> dict[dg.AssetKey, dg.AssetSpec]:
 def test_models_are_assets_grouped_by_layer_with_dbt_docs_links(definitions, dbt_build: Build):
     specs = model_specs(definitions)
     models = dbt_build.models()
-    assert len(specs) == len(models)
+    snapshots = {n["name"]: n for n in dbt_build.manifest["nodes"].values() if n["resource_type"] == "snapshot"}
+    assert len(specs) == len(models) + len(snapshots) and snapshots
+    for name, node in snapshots.items():
+        spec = specs[dg.AssetKey([node["schema"], name])]
+        assert spec.group_name == "history" and spec.description, name
     for name, node in models.items():
         spec = specs[dg.AssetKey([node["schema"], name])]
         assert spec.group_name == node["fqn"][1] and spec.group_name in LAYER_GROUPS
@@ -116,7 +120,8 @@ def test_materializing_models_streams_results_row_counts_and_checks(definitions,
     materialized = {e.asset_key: e.materialization for e in result.get_asset_materialization_events()}
     assert set(materialized) == {staging, mart}
     (rows,) = query(dbt_build.warehouse.env, "select count(*) from twilio_marts.fct_messages")[0]
-    assert materialized[mart].metadata["dagster/row_count"].value == rows
+    assert materialized[mart].metadata["dagster/row_count"].value == rows  # as the build kept it
+    assert "full_build" in materialized[mart].metadata
     evaluations = result.get_asset_check_evaluations()
     assert {e.asset_key for e in evaluations} == {staging, mart}
     assert all(e.passed for e in evaluations)

@@ -9,7 +9,20 @@ from twilio_assets.instances import Instance, SyncSettings
 
 from .conftest import Build, copy_project, query, run_dbt
 
-LAYERS = {"staging": "twilio_staging", "linkage": "twilio_linkage", "marts": "twilio_marts"}
+LAYERS = {
+    "staging": "twilio_staging",
+    "linkage": "twilio_linkage",
+    "marts": "twilio_marts",
+    "history": "twilio_history",
+}
+# Staging is views over the raw tables; the history timelines are incremental; linkage and marts are
+# incremental where they grow with the history, tables where they list what exists now.
+MATERIALIZED = {
+    "staging": {"view"},
+    "linkage": {"incremental", "table"},
+    "marts": {"incremental", "table"},
+    "history": {"incremental"},
+}
 
 
 def attached_tests(build: Build, model_id: str) -> dict[str, list[dict]]:
@@ -25,7 +38,18 @@ def test_models_live_in_their_layer_schema(dbt_build: Build):
     for name, node in dbt_build.models().items():
         layer = node["fqn"][1]
         assert node["schema"] == LAYERS[layer], name
-        assert node["config"]["materialized"] == ("view" if layer == "staging" else "table"), name
+        assert node["config"]["materialized"] in MATERIALIZED[layer], name
+
+
+def test_models_that_grow_with_the_history_are_incremental(dbt_build: Build):
+    """A model with a day column holds a row per record per day synced: a tick must not rebuild it."""
+    growing = {
+        name: node["config"]["materialized"]
+        for name, node in dbt_build.models().items()
+        if node["fqn"][1] != "staging" and {"activity_date", "usage_date"} & set(node["columns"])
+    }
+    assert {"int_twilio__messages", "fct_calls", "fct_spend_daily"} <= set(growing)
+    assert {name for name, materialized in growing.items() if materialized != "incremental"} == set()
 
 
 def test_every_model_and_column_is_documented(dbt_build: Build):

@@ -1,16 +1,17 @@
 """The dbt models as Dagster assets: one `dbt build` over the whole project, tests as asset checks.
 
-Why the dbt assets are not partitioned, unlike the raw assets: every model is a view or a table
-rebuilt from the raw tables, and the raw tables already hold the latest state of every day synced
-(late changes and deletions included). Rebuilding everything takes seconds and is always consistent
-with those late changes, whereas per-day model runs would re-parse dbt for each day and could leave
-a mart built from a mix of days. So a run that syncs any days then runs one `dbt build`, and
-backfills of the raw assets are followed by a single build (`BackfillPolicy.single_run()`); the
-`dbt` pool keeps two builds from overlapping.
+Why the dbt assets are not partitioned, unlike the raw assets: the raw tables already hold the
+latest state of every day synced (late changes and deletions included), and the linkage, mart and
+history models are incremental on the raw tables' change times (dbt_project/README.md), so one build
+rewrites exactly what changed since the last one, whatever days it falls on, while per-day model runs
+would re-parse dbt for each day and could leave a mart built from a mix of days. So a run that syncs
+any days then runs one `dbt build` (snapshots included), and backfills of the raw assets are followed
+by a single build (`BackfillPolicy.single_run()`); the `dbt` pool keeps two builds from overlapping.
 
 Sources map to the raw assets through `config.meta.dagster.asset_key` (written by
 `python -m twilio_assets.dbt.sources`), so the raw assets appear upstream of the staging models.
-Models are grouped by layer (`staging`, `linkage`, `marts`), and each links to its page in the dbt
+Models are grouped by layer (`staging`, `linkage`, `marts`, `history`; the snapshots go with
+`history`), and each links to its page in the dbt
 docs site (`python -m twilio_assets.dbt.docs`, at $DBT_DOCS_URL or http://127.0.0.1:8580) with the
 lineage graph open.
 """
@@ -18,7 +19,7 @@ lineage graph open.
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,13 @@ from dagster_dbt import (
 )
 
 from ..dbt import dbt_executable
+from ..dbt.build_figures import figures_for, profile_connection_settings
+from ..warehouse import connect
 
 DBT_DOCS_URL_ENV = "DBT_DOCS_URL"
 DEFAULT_DBT_DOCS_URL = "http://127.0.0.1:8580"
-LAYERS = ("staging", "linkage", "marts")
+LAYERS = ("staging", "linkage", "marts", "history")
+SNAPSHOT_GROUP = "history"
 DBT_ASSETS_NAME = "twilio_dbt_models"
 
 
@@ -64,6 +68,8 @@ class TwilioDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         # fqn is [project, <folder>, ...]: the first folder under models/ is the layer.
         fqn = dbt_resource_props.get("fqn") or []
+        if dbt_resource_props["resource_type"] == "snapshot":
+            return SNAPSHOT_GROUP
         if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 and fqn[1] in LAYERS:
             return fqn[1]
         return super().get_group_name(dbt_resource_props)
@@ -106,6 +112,32 @@ def _manifest_database(manifest_path: Path) -> str | None:
     return next((node.get("database") for node in nodes.values() if node.get("resource_type") == "model"), None)
 
 
+def with_build_figures(events: Iterable[Any], manifest_path: Path) -> Iterator[Any]:
+    """The build's events, each model's and snapshot's with its row count (and, for incremental models,
+    the keys its build rewrote) read from the dbt bookkeeping, so no tick counts a whole table
+    (twilio_assets/dbt/build_figures.py)."""
+    nodes = json.loads(manifest_path.read_text())["nodes"]
+    connection = None
+    try:
+        for event in events:
+            unique_id = (
+                event.metadata.get("unique_id") if isinstance(event, dg.Output | dg.AssetMaterialization) else None
+            )
+            node = nodes.get(unique_id.value if isinstance(unique_id, dg.TextMetadataValue) else unique_id)
+            if node is None:
+                yield event
+                continue
+            if connection is None:
+                connection = connect(**profile_connection_settings())
+                connection.autocommit = True
+            with connection.cursor() as cursor:
+                figures = figures_for(cursor, node)
+            yield event.with_metadata({**event.metadata, **figures.as_metadata()}) if figures else event
+    finally:
+        if connection is not None:
+            connection.close()
+
+
 def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str | None = None) -> dg.Definitions:
     """The dbt assets (and their checks) plus the `dbt` resource. Needs a prepared manifest."""
     if project is None:
@@ -135,8 +167,8 @@ def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str 
         events = dbt.cli(["build"], context=context).stream()
         current = os.environ.get("PGDATABASE") or "warehouse"  # profiles.yml's default
         if parsed_for != current:
-            # Row counts query the relations named in the prepared manifest, which include the
-            # database it was parsed for; against another database they would only fail.
+            # The figures are read for the relations named in the prepared manifest, which belong to
+            # the database it was parsed for; against another database they would be wrong.
             context.log.warning(
                 f"The dbt manifest was prepared for database {parsed_for!r} but this run writes to "
                 f"{current!r}, so row counts are skipped. Fix: run `python -m twilio_assets.dbt.prepare` "
@@ -144,7 +176,7 @@ def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str 
             )
             yield from events
         else:
-            yield from events.fetch_row_counts()
+            yield from with_build_figures(events, project.manifest_path)
 
     return dg.Definitions(
         assets=[twilio_dbt_models],

@@ -155,6 +155,13 @@ def ensure_table(cursor, table: TableRef, collection: Collection) -> None:
                 sql.SQL(", ").join(sql.Identifier(c) for c in index),
             )
         )
+    # What incremental dbt models and snapshots ask of every raw table: the rows changed, arrived or
+    # deleted since their last build (dbt_project/macros/incremental.sql, `twilio_and_changed_since`).
+    cursor.execute(
+        sql.SQL("create index if not exists {} on {} ((greatest(_last_changed_at, _deleted_at)))").format(
+            sql.Identifier(f"{table.name}___changed_or_deleted_at"[:63]), table.sql
+        )
+    )
     if created:
         cursor.execute(sql.SQL("comment on table {} is %s").format(table.sql), (collection.description,))
     # Totals start from one count the first time (free on a new table; once on a table synced before

@@ -1,33 +1,54 @@
 -- Live call feedback (Voice Insights annotations) with the annotated leg and its root leg resolved.
-with feedback as (
-    select * from {{ ref('stg_twilio__call_feedback') }}
-    where not is_deleted
+-- Incremental: a build rewrites the annotations whose raw record changed or was deleted, and those
+-- whose call leg was rewritten in int_twilio__call_legs.
+{{ twilio_incremental('call_feedback_key', indexes=['root_call_key', 'call_key']) }}
+{%- set since = twilio_since() %}
+{%- set feedback_columns = [
+    'call_feedback_key', 'instance_name', 'account_sid', 'account_key', 'call_sid', 'call_key',
+    'quality_score', 'issues', 'answered_by', 'connectivity_issue', 'is_spam', 'comment', 'incident',
+    'call_state', 'processing_state', 'call_started_at'] %}
+
+with
+{%- if since %}
+affected as (
+    {{ twilio_changed_keys('stg_twilio__call_feedback', 'call_feedback_key', since) }}
+    union
+    select call_feedback_key from {{ twilio_previous_rows_linked_to('call_key', 'int_twilio__call_legs', since) }} as previous
+),
+{%- endif %}
+
+feedback as (
+    {{ twilio_live_rows('stg_twilio__call_feedback', 'call_feedback_key', feedback_columns, since) }}
 ),
 
 legs as (
     select call_key, root_call_key, account_sid from {{ ref('int_twilio__call_legs') }}
+),
+
+linked as (
+    select
+        feedback.call_feedback_key,
+        feedback.instance_name,
+        feedback.account_sid,
+        feedback.account_key,
+        feedback.call_sid,
+        feedback.call_key,
+        legs.call_key as resolved_call_key,
+        legs.root_call_key,
+        feedback.quality_score,
+        feedback.issues,
+        feedback.answered_by,
+        feedback.connectivity_issue,
+        feedback.is_spam,
+        feedback.comment,
+        feedback.incident,
+        feedback.call_state,
+        feedback.processing_state,
+        feedback.call_started_at
+    from feedback
+    left join legs
+        on legs.call_key = feedback.call_key
+        and legs.account_sid = feedback.account_sid
 )
 
-select
-    feedback.call_feedback_key,
-    feedback.instance_name,
-    feedback.account_sid,
-    feedback.account_key,
-    feedback.call_sid,
-    feedback.call_key,
-    legs.call_key as resolved_call_key,
-    legs.root_call_key,
-    feedback.quality_score,
-    feedback.issues,
-    feedback.answered_by,
-    feedback.connectivity_issue,
-    feedback.is_spam,
-    feedback.comment,
-    feedback.incident,
-    feedback.call_state,
-    feedback.processing_state,
-    feedback.call_started_at
-from feedback
-left join legs
-    on legs.call_key = feedback.call_key
-    and legs.account_sid = feedback.account_sid
+{{ twilio_rewrite('linked', 'call_feedback_key', since) }}

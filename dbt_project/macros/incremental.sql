@@ -1,0 +1,572 @@
+{#- Incremental builds of the linkage, mart and history tables (dbt_project/README.md, "Incremental
+    builds"). Each build rewrites only the keys whose rows can have changed since the model's last
+    build, and leaves every other row as it was:
+
+    * What changed comes from the model's direct inputs: a staging view's rows whose raw record changed
+      or was deleted since then (`twilio_changed_keys`, one index scan of each raw table), an
+      incremental model's rewritten keys (`twilio_changed_groups`, read from the change log that every
+      incremental build writes, with each rewritten row as it was before).
+    * The model selects the rows of those keys and ends with `twilio_rewrite()`: one row per affected
+      key, with the new row when the key still has one. The `twilio_rewrite` strategy logs the
+      previous rows, deletes every affected key, and inserts the rows that exist.
+    * Bookkeeping lives in the profile's own schema (`twilio_dbt`): `incremental_watermarks` (per
+      model, the time its last build read changes up to) and `incremental_changes` (the log).
+
+    A first build, a `--full-refresh`, and a build whose model SQL changed since its last build are
+    full builds; a full build tells the models reading it to rebuild in full too. -#}
+
+
+{#- The schema of the bookkeeping tables. -#}
+{% macro twilio_state_schema() -%}
+    {{ return(target.schema) }}
+{%- endmacro %}
+
+
+{#- Configure a model as an incremental Twilio model. `unique_key` is the key (or keys) a build rewrites;
+    each listed index (a column, a list of columns, or dbt's index dict) is created with the table, so
+    the lookups of later builds stay cheap. With `unique=False` the key is not unique in the model
+    (several rows per key, rewritten together). -#}
+{% macro twilio_incremental(unique_key, indexes=[], unique=True) %}
+    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {%- set all_indexes = [{'columns': keys, 'unique': unique}] -%}
+    {%- for index in indexes -%}
+        {%- if index is mapping -%}
+            {%- do all_indexes.append(index) -%}
+        {%- else -%}
+            {%- do all_indexes.append({'columns': [index] if index is string else index, 'unique': False}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='twilio_rewrite',
+        unique_key=unique_key,
+        on_schema_change='ignore',
+        indexes=all_indexes,
+        pre_hook=["{{ twilio_incremental_begin() }}"],
+        post_hook=["{{ twilio_incremental_end() }}"],
+    ) }}
+{% endmacro %}
+
+
+{#- Where this build reads changes from, or none for a full build: not incremental (first build,
+    --full-refresh), no watermark yet, the model's SQL changed since its last build, or an incremental
+    input was rebuilt in full since then. `since.log` (a SQL timestamp) is the last build's moment, for
+    the change logs and snapshots dbt writes itself; `since.raw` is that less the safety margin
+    `twilio_incremental_margin` (a var, default 15 minutes), for the raw tables the sync writes. -#}
+{% macro twilio_since() %}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(twilio_watermark()) }}
+{% endmacro %}
+
+
+{#- The model's watermark (see twilio_since), whatever its materialization. -#}
+{% macro twilio_watermark() %}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set state = twilio_state_schema() -%}
+    {%- set exists = run_query("select to_regclass('" ~ state ~ ".incremental_watermarks') is not null") -%}
+    {%- if not exists.columns[0].values()[0] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set parents = [] -%}
+    {%- for node_id in model.depends_on.nodes -%}
+        {%- set node = graph.nodes.get(node_id) -%}
+        {%- if node and node.config.materialized == 'incremental' -%}
+            {%- do parents.append("'" ~ node.name ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set found = run_query(
+        "select w.changes_since::text, w.checksum is not distinct from '" ~ model.checksum.checksum ~ "', "
+        ~ "exists (select 1 from " ~ state ~ ".incremental_changes as c where c.key is null "
+        ~ "and c.model = any(array[" ~ (parents | join(', ')) ~ "]::text[]) and c.changed_at > w.changes_since) "
+        ~ "from " ~ state ~ ".incremental_watermarks as w "
+        ~ "where w.model = '" ~ model.name ~ "' and w.changes_since is not null"
+    ) -%}
+    {%- if found.rows | length == 0 -%}
+        {{ log(model.name ~ ": no watermark, building every key", info=False) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set since, same_sql, parent_rebuilt = found.rows[0][0], found.rows[0][1], found.rows[0][2] -%}
+    {%- if not same_sql or parent_rebuilt -%}
+        {{ log(model.name ~ ": model changed or an input was rebuilt in full, building every key", info=False) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return({
+        'log': "'" ~ since ~ "'::timestamptz",
+        'raw': "('" ~ since ~ "'::timestamptz - interval '" ~ var('twilio_incremental_margin', '15 minutes') ~ "')",
+    }) }}
+{% endmacro %}
+
+
+{#- The moment the next build reads changes from: this transaction's start, or the start of the oldest
+    transaction still open on the database if earlier (the sync stamps rows with its transaction's
+    start, and an open transaction's rows are not visible yet). -#}
+{% macro twilio_as_of() -%}
+    least(now(), coalesce((
+        select min(activity.xact_start)
+        from pg_stat_activity as activity
+        where activity.datname = current_database()
+            and activity.pid <> pg_backend_pid()
+            and activity.backend_type = 'client backend'
+            and activity.xact_start is not null
+    ), now()))
+{%- endmacro %}
+
+
+{#- Pre-hook of every incremental model and snapshot (inside its transaction): create the bookkeeping
+    tables on first use, note the moment the next build will read changes from, and, for a full build of
+    an incremental model, log that every key changed. -#}
+{% macro twilio_incremental_begin() %}
+    {%- set state = twilio_state_schema() -%}
+do $twilio$
+begin
+    if to_regclass('{{ state }}.incremental_changes') is null then
+        perform pg_advisory_xact_lock(hashtext('twilio_assets:incremental bookkeeping'));
+        create schema if not exists {{ state }};
+        create table if not exists {{ state }}.incremental_watermarks (
+            model text primary key,
+            changes_since timestamptz,
+            previous_since timestamptz,
+            pending_since timestamptz not null,
+            checksum text,
+            built_at timestamptz,
+            row_count bigint
+        );
+        comment on table {{ state }}.incremental_watermarks is
+            'Per incremental dbt model, snapshot and staging view: its next build reads the changes made after '
+            'changes_since (previous_since: the build before); row_count: the rows of its table.';
+        create table if not exists {{ state }}.incremental_changes (
+            model text not null,
+            key text,
+            old_row jsonb,
+            changed_at timestamptz not null
+        );
+        comment on table {{ state }}.incremental_changes is
+            'Keys each incremental dbt build rewrote, with the row as it was before (key NULL: every key).';
+        create index if not exists incremental_changes__model_changed_at
+            on {{ state }}.incremental_changes (model, changed_at);
+    end if;
+end
+$twilio$;
+insert into {{ state }}.incremental_watermarks (model, pending_since)
+values ('{{ model.name }}', {{ twilio_as_of() }})
+on conflict (model) do update set pending_since = excluded.pending_since;
+    {%- if model.config.materialized == 'incremental' and not is_incremental() %}
+insert into {{ state }}.incremental_changes (model, key, old_row, changed_at)
+values ('{{ model.name }}', null, null, now());
+    {%- endif %}
+{% endmacro %}
+
+
+{#- Post-hook (same transaction): the build is done, so its moment becomes the watermark (the one it
+    read from is kept as `previous_since`, for the tests of views, unless its SQL changed); then drop the log entries every
+    model has read (one build at a time prunes, the others skip it). -#}
+{% macro twilio_incremental_end() %}
+    {%- set state = twilio_state_schema() -%}
+update {{ state }}.incremental_watermarks
+set previous_since = case when checksum is not distinct from '{{ model.checksum.checksum }}' then changes_since end,
+    changes_since = pending_since, checksum = '{{ model.checksum.checksum }}', built_at = now()
+where model = '{{ model.name }}';
+    {%- if model.resource_type == 'snapshot' %}
+-- A snapshot only ever adds states: this run's are those stamped with its moment.
+update {{ state }}.incremental_watermarks
+set row_count = coalesce(row_count + (select count(*) from {{ this }} where snapshotted_at = now()), (select count(*) from {{ this }}))
+where model = '{{ model.name }}';
+    {%- elif model.config.materialized == 'incremental' %}
+-- A full build (its pre-hook logged every key as changed) counts the table it just built.
+update {{ state }}.incremental_watermarks set row_count = (select count(*) from {{ this }})
+where model = '{{ model.name }}' and exists (
+    select 1 from {{ state }}.incremental_changes as changes
+    where changes.model = '{{ model.name }}' and changes.key is null and changes.changed_at = now());
+    {%- endif %}
+do $twilio$
+begin
+    if pg_try_advisory_xact_lock(hashtext('twilio_assets:incremental pruning')) then
+        delete from {{ state }}.incremental_changes
+        where changed_at < (select min(changes_since) from {{ state }}.incremental_watermarks);
+    end if;
+end
+$twilio$;
+{% endmacro %}
+
+
+{#- ` and <the row changed or was deleted since>` for a staging view (its raw tables' indexed
+    `greatest(_last_changed_at, _deleted_at)`), or nothing in a full build. -#}
+{% macro twilio_and_changed_since(since, relation='') -%}
+    {%- if since is not none -%}
+        {%- set prefix = relation ~ '.' if relation else '' -%}
+        and greatest({{ prefix }}last_changed_at, {{ prefix }}deleted_at) > {{ since.raw }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The keys of a staging view whose raw record changed, arrived or was deleted since `since`. -#}
+{% macro twilio_changed_keys(staging_model, key, since) -%}
+    select {{ key }} from {{ ref(staging_model) }} where true {{ twilio_and_changed_since(since) }}
+{%- endmacro %}
+
+
+{#- The log entries of an incremental model since `since`: `key`, and `old_row` (the row as it was
+    before that build rewrote it; NULL for a key that had none). -#}
+{% macro twilio_changes_of(model_name, since) -%}
+    (
+        select key, old_row from {{ twilio_state_schema() }}.incremental_changes
+        where model = '{{ model_name }}' and key is not null and changed_at > {{ since.log }}
+    )
+{%- endmacro %}
+
+
+{#- The values of `columns` ("name" or "name::type", text by default) that an incremental model's rows
+    rewritten since `since` had before and have now: the groups (calls, days, …) whose figures a
+    downstream model must recompute. -#}
+{% macro twilio_changed_groups(model_name, columns, since) -%}
+    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', model_name) | first -%}
+    {%- set key = node.config.unique_key -%}
+    {%- set names, types = [], [] -%}
+    {%- for column in columns -%}
+        {%- set parts = column.split('::') -%}
+        {%- do names.append(parts[0]) -%}
+        {%- do types.append(parts[1] if parts | length > 1 else 'text') -%}
+    {%- endfor -%}
+    select
+        {%- for name in names %}
+        cast(changes.old_row ->> '{{ name }}' as {{ types[loop.index0] }}) as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ twilio_changes_of(model_name, since) }} as changes
+    where changes.old_row is not null
+    union
+    select
+        {%- for name in names %}
+        cast(current_rows.{{ name }} as {{ types[loop.index0] }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ twilio_rows_matching(ref(model_name), key, 'select key as ' ~ key ~ ' from ' ~ twilio_changes_of(model_name, since) ~ ' as changes', since) }} as current_rows
+{%- endmacro %}
+
+
+{#- This model's previous rows whose `column` names a key that `model_name` rewrote since `since`:
+    the rows to rebuild because the record they link to changed, appeared or went. -#}
+{% macro twilio_previous_rows_linked_to(column, model_name, since) -%}
+    {{ twilio_rows_matching(this, column, 'select key as ' ~ column ~ ' from ' ~ twilio_changes_of(model_name, since) ~ ' as changes', since) }}
+{%- endmacro %}
+
+
+{#- In a full build, `relation`; otherwise the rows of `relation` whose `columns` equal those of a row of
+    `keys` (a select naming the same columns): a lateral join, so each is found through the relation's
+    index whatever the planner guesses of the number of keys (a guess that, too high, would read the
+    whole table). -#}
+{% macro twilio_rows_matching(relation, columns, keys, since) -%}
+    {%- if since is none -%}
+        {{ relation }}
+    {%- else -%}
+        {%- set columns = [columns] if columns is string else columns -%}
+    (
+        select found.*
+        from (select distinct {{ columns | join(', ') }} from ({{ keys }}) as keys_wanted) as wanted
+        cross join lateral (
+            select * from {{ relation }} as candidate
+            where {% for column in columns %}candidate.{{ column }} = wanted.{{ column }}{{ ' and ' if not loop.last }}{% endfor %}
+        ) as found
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The live rows of a staging view for a model that rebuilds `affected` keys: in a full build every
+    live row; otherwise the rows that changed since `since`, plus the affected rows that did not change
+    (a record whose links changed), taken as they were in the previous build (`columns` are the
+    staging columns the model keeps under the same names). -#}
+{% macro twilio_live_rows(staging_model, key, columns, since, affected='affected') %}
+    select {{ columns | join(', ') }}
+    from {{ ref(staging_model) }}
+    where not is_deleted {{ twilio_and_changed_since(since) }}
+    {%- if since is not none %}
+    union all
+    select {{ columns | join(', ') }}
+    from {{ twilio_rows_matching(this, key, 'select ' ~ key ~ ' from ' ~ affected, since) }} as previous
+    where {{ key }} not in ({{ twilio_changed_keys(staging_model, key, since) }})
+    {%- endif %}
+{% endmacro %}
+
+
+{#- The model's final select. A full build: the rows of `relation`. An incremental build: one row per
+    affected key (`_twilio_key_<n>`), joined to its new row when it has one (`_twilio_row`), so the
+    strategy deletes every affected key and inserts what exists. -#}
+{% macro twilio_rewrite(relation, unique_key, since, affected='affected') %}
+    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {%- if not is_incremental() %}
+select * from {{ relation }}
+    {%- else %}
+select
+        {%- for key in keys %}
+    affected.{{ key }} as _twilio_key_{{ loop.index }},
+        {%- endfor %}
+    rewritten.*
+from (
+        {%- if since is none %}
+    -- Every key: the previous build's and this one's.
+    select {{ keys | join(', ') }} from {{ this }}
+    union
+    select {{ keys | join(', ') }} from {{ relation }}
+        {%- else %}
+    select distinct {{ keys | join(', ') }} from {{ affected }}
+    where {% for key in keys %}{{ key }} is not null{{ ' and ' if not loop.last }}{% endfor %}
+        {%- endif %}
+) as affected
+left join (select true as _twilio_row, * from {{ relation }}) as rewritten
+    on {% for key in keys %}rewritten.{{ key }} = affected.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
+    {%- endif %}
+{% endmacro %}
+
+
+{#- The incremental strategy: log the affected keys' previous rows, delete them, insert the new rows.
+    Columns the model gained or lost are added to or dropped from the table first. -#}
+{% macro get_incremental_twilio_rewrite_sql(arg_dict) %}
+    {%- set target_relation = arg_dict['target_relation'] -%}
+    {%- set temp_relation = arg_dict['temp_relation'] -%}
+    {%- set unique_key = arg_dict['unique_key'] -%}
+    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {%- set state = twilio_state_schema() -%}
+    {%- set columns = twilio_sync_table_columns(target_relation, temp_relation) -%}
+    {%- set affected -%}
+        (select distinct {% for key in keys %}_twilio_key_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %} from {{ temp_relation }})
+    {%- endset -%}
+analyze {{ temp_relation }};
+    {%- if keys | length == 1 %}
+insert into {{ state }}.incremental_changes (model, key, old_row, changed_at)
+select '{{ model.name }}', affected._twilio_key_1, to_jsonb(previous), now()
+from {{ affected }} as affected
+left join {{ target_relation }} as previous on previous.{{ keys[0] }} = affected._twilio_key_1
+where affected._twilio_key_1 is not null;
+    {%- endif %}
+-- The table's row count follows the rows deleted and inserted (counted once if not known yet), so
+-- nobody has to count a whole table to know it (the Dagster assets show it).
+update {{ state }}.incremental_watermarks
+set row_count = coalesce(row_count, (select count(*) from {{ target_relation }})) - (
+    select count(*) from {{ target_relation }} as previous
+    join {{ affected }} as affected
+        on {% for key in keys %}previous.{{ key }} = affected._twilio_key_{{ loop.index }}{{ ' and ' if not loop.last }}{% endfor %}
+)
+where model = '{{ model.name }}';
+delete from {{ target_relation }} as previous
+using {{ affected }} as affected
+where {% for key in keys %}previous.{{ key }} = affected._twilio_key_{{ loop.index }}{{ ' and ' if not loop.last }}{% endfor %};
+insert into {{ target_relation }} ({{ columns | join(', ') }})
+select {{ columns | join(', ') }} from {{ temp_relation }} where _twilio_row;
+update {{ state }}.incremental_watermarks
+set row_count = row_count + (select count(*) from {{ temp_relation }} where _twilio_row)
+where model = '{{ model.name }}';
+{% endmacro %}
+
+
+{#- Make the table's columns the model's (the temp relation's, less the strategy's own), and return them
+    quoted. A table built before its indexes were configured (an older materialization) gets them. -#}
+{% macro twilio_sync_table_columns(target_relation, temp_relation) %}
+    {%- set described -%}
+        select attribute.attname, format_type(attribute.atttypid, attribute.atttypmod), attribute.attrelid = '{{ temp_relation }}'::regclass
+        from pg_attribute as attribute
+        where attribute.attrelid in ('{{ temp_relation }}'::regclass, '{{ target_relation }}'::regclass)
+            and attribute.attnum > 0 and not attribute.attisdropped
+        order by attribute.attrelid = '{{ temp_relation }}'::regclass desc, attribute.attnum
+    {%- endset -%}
+    {%- set rows = run_query(described).rows -%}
+    {%- set model_columns, table_columns = [], [] -%}
+    {%- for name, type, in_model in rows -%}
+        {%- if in_model and not name.startswith('_twilio_') -%}
+            {%- do model_columns.append((name, type)) -%}
+        {%- elif not in_model -%}
+            {%- do table_columns.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set model_names = model_columns | map(attribute=0) | list -%}
+    {%- for name, type in model_columns if name not in table_columns -%}
+        {%- do run_query('alter table ' ~ target_relation ~ ' add column ' ~ adapter.quote(name) ~ ' ' ~ type) -%}
+    {%- endfor -%}
+    {%- for name in table_columns if name not in model_names -%}
+        {%- do run_query('alter table ' ~ target_relation ~ ' drop column ' ~ adapter.quote(name)) -%}
+    {%- endfor -%}
+    {%- set indexed = run_query("select count(*) from pg_index where indrelid = '" ~ target_relation ~ "'::regclass") -%}
+    {%- if indexed.columns[0].values()[0] == 0 -%}
+        {%- do create_indexes(target_relation) -%}
+    {%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for name in model_names -%}
+        {%- do quoted.append(adapter.quote(name)) -%}
+    {%- endfor -%}
+    {{ return(quoted) }}
+{% endmacro %}
+
+
+{#- ==================================================================================================
+    Families: the conversation, Studio, media, alert, call-number, Verify and spend models (added with
+    them; nothing above uses these). A child listed through its parent (a conversation's messages, an
+    execution's steps, a flow's executions) is left out while the parent is deleted and comes back
+    with it; a link whose target matters only through a few of its columns (live or not, its account,
+    its day, its name) is rebuilt only when those change; and every lookup by key stays an index probe.
+    ================================================================================================== -#}
+
+
+{#- Like twilio_rows_matching, but each lookup stays a subquery of its own (`offset 0`): PostgreSQL
+    flattens a plain lateral subquery into an ordinary join, which it may then answer by reading the
+    whole relation when it guesses many keys (a join through a small list, a change log it has no
+    statistics for). Kept apart, every key is a probe of the relation's index, or, through a staging
+    view, of each instance's raw table (the condition is pushed into every branch of the union, which
+    the view's constant instance name otherwise prevents). In a full build, the relation itself. -#}
+{% macro twilio_rows_by_index(relation, columns, keys, since) -%}
+    {%- if since is none -%}
+        {{ relation }}
+    {%- else -%}
+        {%- set columns = [columns] if columns is string else columns -%}
+    (
+        select found.*
+        from (select distinct {{ columns | join(', ') }} from ({{ keys }}) as keys_wanted) as wanted
+        cross join lateral (
+            select * from {{ relation }} as candidate
+            where {% for column in columns %}candidate.{{ column }} = wanted.{{ column }}{{ ' and ' if not loop.last }}{% endfor %}
+            offset 0
+        ) as found
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- twilio_live_rows, with the affected keys' previous rows read through twilio_rows_by_index. -#}
+{% macro twilio_live_rows_by_index(staging_model, key, columns, since, affected='affected') %}
+    select {{ columns | join(', ') }}
+    from {{ ref(staging_model) }}
+    where not is_deleted {{ twilio_and_changed_since(since) }}
+    {%- if since is not none %}
+    union all
+    select {{ columns | join(', ') }}
+    from {{ twilio_rows_by_index(this, key, 'select ' ~ key ~ ' from ' ~ affected, since) }} as previous
+    where {{ key }} not in ({{ twilio_changed_keys(staging_model, key, since) }})
+    {%- endif %}
+{% endmacro %}
+
+
+{#- The keys an incremental model rewrote since `since` whose row appeared, went, or changed in one of
+    `columns` (compared as JSON text, so any change counts): what a model reading only those columns of
+    its rows must rebuild, so that, say, a conversation that closes or a message that is delivered does
+    not rewrite every row linked to it. The select names the model's key. -#}
+{% macro twilio_keys_changed_in(model_name, columns, since) -%}
+    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', model_name) | first -%}
+    {%- set key = node.config.unique_key -%}
+    select changes.key as {{ key }}
+    from {{ twilio_changes_of(model_name, since) }} as changes
+    left join lateral (
+        select * from {{ ref(model_name) }} as candidate where candidate.{{ key }} = changes.key offset 0
+    ) as current_row on true
+    where (changes.old_row is null) <> (current_row.{{ key }} is null)
+        {%- for column in columns %}
+        or (changes.old_row ->> '{{ column }}') is distinct from (to_jsonb(current_row.{{ column }}) #>> '{}')
+        {%- endfor %}
+{%- endmacro %}
+
+
+{#- The rows an incremental model's builds since `since` added: keys that had no row before (new
+    records, and records that came back). -#}
+{% macro twilio_rows_added_to(model_name, since) -%}
+    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', model_name) | first -%}
+    {%- set key = node.config.unique_key -%}
+    {{ twilio_rows_by_index(ref(model_name), key, 'select key as ' ~ key ~ ' from ' ~ twilio_changes_of(model_name, since) ~ ' as changes where changes.old_row is null', since) }}
+{%- endmacro %}
+
+
+{#- This model's previous rows that a change to records of a small list table (what exists now, rebuilt
+    whole every build) makes wrong: a row names a list record in `link_column`, resolves it (same
+    account) in `resolved_column` (the record's `list_key`; the link matches its `list_link`, by default
+    the key) and copies some of its columns (`copied`: this model's column -> the list's). `listed` is
+    the list's live rows (a relation or subquery with `account_sid`), `changed_keys` a select of the
+    `list_key`s whose raw record changed since `since`.
+    Reading every row linked to a changed record would cost that record's whole history (a Verify
+    service's attempts, a flow's executions) each time it changes at all. But every build leaves the
+    rows resolving a record with one same copy of it (the full build writes them so, and this macro
+    rewrites them all when the record's copy changes), so one such row tells whether they still match:
+    if the record is gone, moved account, or changed a copied column, all of them are rewritten
+    (through an index on `resolved_column`); and the rows naming it in its account without resolving
+    it are the ones it now resolves (an index on link, account and resolved column finds them). -#}
+{% macro twilio_rows_relinked(link_column, resolved_column, listed, list_key, changed_keys, since, list_link=none, copied={}) -%}
+    {%- set list_link = list_link or list_key -%}
+    (
+        select previous.*
+        from (select distinct {{ list_key }} from ({{ changed_keys }}) as changed_wanted) as changed
+        cross join lateral (
+            select * from {{ this }} as sample where sample.{{ resolved_column }} = changed.{{ list_key }} limit 1
+        ) as sample
+        left join {{ listed }} as listed on listed.{{ list_key }} = changed.{{ list_key }}
+        cross join lateral (
+            select * from {{ this }} as previous where previous.{{ resolved_column }} = changed.{{ list_key }} offset 0
+        ) as previous
+        where listed.{{ list_key }} is null
+            or listed.account_sid is distinct from sample.account_sid
+            or listed.{{ list_link }} is distinct from sample.{{ link_column }}
+            {%- for column, source in copied.items() %}
+            or listed.{{ source }} is distinct from sample.{{ column }}
+            {%- endfor %}
+        union all
+        select previous.*
+        from (select distinct {{ list_key }} from ({{ changed_keys }}) as changed_wanted) as changed
+        inner join {{ listed }} as listed on listed.{{ list_key }} = changed.{{ list_key }}
+        cross join lateral (
+            select * from {{ this }} as previous
+            where previous.{{ link_column }} = listed.{{ list_link }}
+                and previous.account_sid = listed.account_sid
+                and previous.{{ resolved_column }} is null
+            offset 0
+        ) as previous
+    )
+{%- endmacro %}
+
+
+{#- The records of `collection_name` stored under the parents in `parents` (a select naming
+    `instance_name` and `parent_sid`, the value of the raw column `parent_column`), as `instance_name`
+    and `sid` (the raw primary key): read from the raw tables through the index the read mode keeps on
+    `parent_column`, because the staging view turns that column into an expression no index serves.
+    For the children a model left out while their parent was deleted: nothing else finds them when the
+    parent comes back, since they did not change. -#}
+{% macro twilio_raw_children(collection_name, parent_column, parents) -%}
+    {%- set catalogue = twilio_catalogue() -%}
+    {%- set primary_key = catalogue['collections'][collection_name]['primary_key'] -%}
+    {%- set instances = [] -%}
+    {%- for instance in catalogue['instances'] -%}
+        {%- if collection_name in instance['collections'] -%}{%- do instances.append(instance) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if instances | length == 0 -%}
+    select cast(null as text) as instance_name, cast(null as text) as sid where false
+    {%- else -%}
+    select found.instance_name, found.sid
+    from (select distinct instance_name, parent_sid from ({{ parents }}) as parents_wanted) as wanted
+    cross join lateral (
+        {%- for instance in instances %}
+        (
+            select cast('{{ instance['name'] }}' as text) as instance_name, cast(raw.{{ adapter.quote(primary_key) }} as text) as sid
+            from {{ source(instance['schema'], collection_name) }} as raw
+            where wanted.instance_name = '{{ instance['name'] }}' and raw.{{ adapter.quote(parent_column) }} = wanted.parent_sid
+            offset 0
+        )
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as found
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The live rows of a staging view's records `found` (a select naming `instance_name` and `sid`, e.g.
+    twilio_raw_children) that did not change since `since` and that this model's previous build did not
+    hold: records coming back with their parent, which twilio_live_rows leaves out (it takes unchanged
+    records from the previous build). `sid_column` is the view's column holding the raw primary key;
+    the model lists these records' keys in its `affected` too. -#}
+{% macro twilio_returning_rows(staging_model, key, sid_column, columns, found, since) %}
+    select {{ columns | join(', ') }}
+    from {{ twilio_rows_by_index(ref(staging_model), ['instance_name', sid_column], 'select instance_name, sid as ' ~ sid_column ~ ' from (' ~ found ~ ') as found', since) }} as coming_back
+    where not coming_back.is_deleted
+        and greatest(coming_back.last_changed_at, coming_back.deleted_at) <= {{ since.raw }}
+        and not exists (select 1 from {{ this }} as previous where previous.{{ key }} = coming_back.{{ key }} offset 0)
+{% endmacro %}
