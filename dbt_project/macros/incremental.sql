@@ -61,16 +61,22 @@
 {% endmacro %}
 
 
+{#- Whether the bookkeeping tables exist yet (the first build creates them). -#}
+{% macro twilio_bookkeeping_exists() -%}
+    {%- set found = run_query("select to_regclass('" ~ twilio_state_schema() ~ ".incremental_watermarks') is not null") -%}
+    {{ return(found.columns[0].values()[0]) }}
+{%- endmacro %}
+
+
 {#- The model's watermark (see twilio_since), whatever its materialization. -#}
 {% macro twilio_watermark() %}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set state = twilio_state_schema() -%}
-    {%- set exists = run_query("select to_regclass('" ~ state ~ ".incremental_watermarks') is not null") -%}
-    {%- if not exists.columns[0].values()[0] -%}
+    {%- if not twilio_bookkeeping_exists() -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set state = twilio_state_schema() -%}
     {%- set parents = [] -%}
     {%- for node_id in model.depends_on.nodes -%}
         {%- set node = graph.nodes.get(node_id) -%}
@@ -257,7 +263,9 @@ $twilio$;
 {#- In a full build, `relation`; otherwise the rows of `relation` whose `columns` equal those of a row of
     `keys` (a select naming the same columns): a lateral join, so each is found through the relation's
     index whatever the planner guesses of the number of keys (a guess that, too high, would read the
-    whole table). -#}
+    whole table). Each lookup stays a subquery of its own (`offset 0`): PostgreSQL flattens a plain
+    lateral subquery into an ordinary join, which brings that guess back; kept apart, every key is a
+    probe of the index or, through a staging view, of each instance's raw table. -#}
 {% macro twilio_rows_matching(relation, columns, keys, since) -%}
     {%- if since is none -%}
         {{ relation }}
@@ -269,6 +277,7 @@ $twilio$;
         cross join lateral (
             select * from {{ relation }} as candidate
             where {% for column in columns %}candidate.{{ column }} = wanted.{{ column }}{{ ' and ' if not loop.last }}{% endfor %}
+            offset 0
         ) as found
     )
     {%- endif -%}
@@ -409,44 +418,6 @@ where model = '{{ model.name }}';
     ================================================================================================== -#}
 
 
-{#- Like twilio_rows_matching, but each lookup stays a subquery of its own (`offset 0`): PostgreSQL
-    flattens a plain lateral subquery into an ordinary join, which it may then answer by reading the
-    whole relation when it guesses many keys (a join through a small list, a change log it has no
-    statistics for). Kept apart, every key is a probe of the relation's index, or, through a staging
-    view, of each instance's raw table (the condition is pushed into every branch of the union, which
-    the view's constant instance name otherwise prevents). In a full build, the relation itself. -#}
-{% macro twilio_rows_by_index(relation, columns, keys, since) -%}
-    {%- if since is none -%}
-        {{ relation }}
-    {%- else -%}
-        {%- set columns = [columns] if columns is string else columns -%}
-    (
-        select found.*
-        from (select distinct {{ columns | join(', ') }} from ({{ keys }}) as keys_wanted) as wanted
-        cross join lateral (
-            select * from {{ relation }} as candidate
-            where {% for column in columns %}candidate.{{ column }} = wanted.{{ column }}{{ ' and ' if not loop.last }}{% endfor %}
-            offset 0
-        ) as found
-    )
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- twilio_live_rows, with the affected keys' previous rows read through twilio_rows_by_index. -#}
-{% macro twilio_live_rows_by_index(staging_model, key, columns, since, affected='affected') %}
-    select {{ columns | join(', ') }}
-    from {{ ref(staging_model) }}
-    where not is_deleted {{ twilio_and_changed_since(since) }}
-    {%- if since is not none %}
-    union all
-    select {{ columns | join(', ') }}
-    from {{ twilio_rows_by_index(this, key, 'select ' ~ key ~ ' from ' ~ affected, since) }} as previous
-    where {{ key }} not in ({{ twilio_changed_keys(staging_model, key, since) }})
-    {%- endif %}
-{% endmacro %}
-
-
 {#- The keys an incremental model rewrote since `since` whose row appeared, went, or changed in one of
     `columns` (compared as JSON text, so any change counts): what a model reading only those columns of
     its rows must rebuild, so that, say, a conversation that closes or a message that is delivered does
@@ -473,7 +444,7 @@ where model = '{{ model.name }}';
     {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
         | selectattr('name', 'equalto', model_name) | first -%}
     {%- set key = node.config.unique_key -%}
-    {{ twilio_rows_by_index(ref(model_name), key, 'select key as ' ~ key ~ ' from ' ~ twilio_changes_of(model_name, since) ~ ' as changes where changes.old_row is null', since) }}
+    {{ twilio_rows_matching(ref(model_name), key, 'select key as ' ~ key ~ ' from ' ~ twilio_changes_of(model_name, since) ~ ' as changes where changes.old_row is null', since) }}
 {%- endmacro %}
 
 
@@ -565,7 +536,7 @@ where model = '{{ model.name }}';
     the model lists these records' keys in its `affected` too. -#}
 {% macro twilio_returning_rows(staging_model, key, sid_column, columns, found, since) %}
     select {{ columns | join(', ') }}
-    from {{ twilio_rows_by_index(ref(staging_model), ['instance_name', sid_column], 'select instance_name, sid as ' ~ sid_column ~ ' from (' ~ found ~ ') as found', since) }} as coming_back
+    from {{ twilio_rows_matching(ref(staging_model), ['instance_name', sid_column], 'select instance_name, sid as ' ~ sid_column ~ ' from (' ~ found ~ ') as found', since) }} as coming_back
     where not coming_back.is_deleted
         and greatest(coming_back.last_changed_at, coming_back.deleted_at) <= {{ since.raw }}
         and not exists (select 1 from {{ this }} as previous where previous.{{ key }} = coming_back.{{ key }} offset 0)

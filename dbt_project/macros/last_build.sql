@@ -43,11 +43,10 @@
     {%- if not execute or var('twilio_check_everything', false) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set state = twilio_state_schema() -%}
-    {%- set exists = run_query("select to_regclass('" ~ state ~ ".incremental_watermarks') is not null") -%}
-    {%- if not exists.columns[0].values()[0] -%}
+    {%- if not twilio_bookkeeping_exists() -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set state = twilio_state_schema() -%}
     {%- set found = run_query(
         "select built_at::text, previous_since::text from " ~ state ~ ".incremental_watermarks "
         ~ "where model = '" ~ node_name ~ "' and built_at is not null") -%}

@@ -16,15 +16,15 @@ affected as (
     {{ twilio_changed_keys('stg_twilio__alerts', 'alert_key', since) }}
     union
     select alert_key
-    from {{ twilio_rows_by_index(this, 'call_key', twilio_keys_changed_in('int_twilio__call_legs', ['account_sid', 'root_call_key'], since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'call_key', twilio_keys_changed_in('int_twilio__call_legs', ['account_sid', 'root_call_key'], since), since) }} as previous
     union
     select alert_key
-    from {{ twilio_rows_by_index(this, 'message_key', twilio_keys_changed_in('int_twilio__messages', ['account_sid'], since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'message_key', twilio_keys_changed_in('int_twilio__messages', ['account_sid'], since), since) }} as previous
 ),
 {%- endif %}
 
 live_alerts as (
-    {{ twilio_live_rows_by_index('stg_twilio__alerts', 'alert_key', alert_columns, since) }}
+    {{ twilio_live_rows('stg_twilio__alerts', 'alert_key', alert_columns, since) }}
 ),
 
 alerts as (
@@ -38,12 +38,12 @@ alerts as (
 
 legs as (
     select call_key, root_call_key, account_sid
-    from {{ twilio_rows_by_index(ref('int_twilio__call_legs'), 'call_key', "select instance_name || ':' || call_sid as call_key from alerts", since) }} as legs
+    from {{ twilio_rows_matching(ref('int_twilio__call_legs'), 'call_key', "select instance_name || ':' || call_sid as call_key from alerts", since) }} as legs
 ),
 
 messages as (
     select message_key, account_sid
-    from {{ twilio_rows_by_index(ref('int_twilio__messages'), 'message_key', "select instance_name || ':' || message_sid as message_key from alerts", since) }} as messages
+    from {{ twilio_rows_matching(ref('int_twilio__messages'), 'message_key', "select instance_name || ':' || message_sid as message_key from alerts", since) }} as messages
 ),
 
 linked as (

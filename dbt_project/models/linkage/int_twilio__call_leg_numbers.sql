@@ -17,7 +17,7 @@ affected as (
     {{ twilio_keys_changed_in('int_twilio__call_legs', ['instance_name', 'account_sid', 'direction', 'phone_number_sid'], since) }}
     union
     select call_key
-    from {{ twilio_rows_by_index(this, 'phone_number_key', twilio_keys_changed_in('int_twilio__incoming_phone_numbers', ['account_sid'], since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'phone_number_key', twilio_keys_changed_in('int_twilio__incoming_phone_numbers', ['account_sid'], since), since) }} as previous
     union
     select call_key
     from {{ twilio_rows_relinked('caller_id_key', 'resolved_caller_id_key', ref('int_twilio__outgoing_caller_ids'),
@@ -27,7 +27,7 @@ affected as (
 
 legs as (
     select call_key, instance_name, account_sid, direction, phone_number_sid
-    from {{ twilio_rows_by_index(ref('int_twilio__call_legs'), 'call_key', 'select call_key from affected', since) }} as legs
+    from {{ twilio_rows_matching(ref('int_twilio__call_legs'), 'call_key', 'select call_key from affected', since) }} as legs
 ),
 
 keyed as (
@@ -40,7 +40,7 @@ keyed as (
 
 numbers as (
     select phone_number_key, account_sid
-    from {{ twilio_rows_by_index(ref('int_twilio__incoming_phone_numbers'), 'phone_number_key', 'select phone_number_key from keyed', since) }} as numbers
+    from {{ twilio_rows_matching(ref('int_twilio__incoming_phone_numbers'), 'phone_number_key', 'select phone_number_key from keyed', since) }} as numbers
 ),
 
 caller_ids as (

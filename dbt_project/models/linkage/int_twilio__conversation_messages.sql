@@ -37,13 +37,13 @@ affected as (
     {{ twilio_changed_keys('stg_twilio__conversation_messages', 'conversation_message_key', since) }}
     union
     select conversation_message_key
-    from {{ twilio_rows_by_index(this, 'conversation_key', twilio_keys_changed_in('int_twilio__conversations', ['account_sid', 'activity_date'], since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'conversation_key', twilio_keys_changed_in('int_twilio__conversations', ['account_sid', 'activity_date'], since), since) }} as previous
     union
     select conversation_message_key
-    from {{ twilio_rows_by_index(this, 'conversation_key', 'select conversation_key from changed_conversations where is_deleted', since) }} as previous
+    from {{ twilio_rows_matching(this, 'conversation_key', 'select conversation_key from changed_conversations where is_deleted', since) }} as previous
     union
     select previous.conversation_message_key
-    from {{ twilio_rows_by_index(this, 'participant_key', 'select participant_key from changed_participants', since) }} as previous
+    from {{ twilio_rows_matching(this, 'participant_key', 'select participant_key from changed_participants', since) }} as previous
     inner join changed_participants on changed_participants.participant_key = previous.participant_key
     where previous.resolved_participant_key is distinct from (
         case when not changed_participants.is_deleted and changed_participants.account_sid = previous.account_sid
@@ -54,7 +54,7 @@ affected as (
 {%- endif %}
 
 messages as (
-    {{ twilio_live_rows_by_index('stg_twilio__conversation_messages', 'conversation_message_key', message_columns, since) }}
+    {{ twilio_live_rows('stg_twilio__conversation_messages', 'conversation_message_key', message_columns, since) }}
     {%- if since %}
     union all
     {{ twilio_returning_rows('stg_twilio__conversation_messages', 'conversation_message_key', 'conversation_message_sid', message_columns, 'select instance_name, sid from returning_messages', since) }}
@@ -63,18 +63,18 @@ messages as (
 
 deleted_conversations as (
     select conversation_key
-    from {{ twilio_rows_by_index(ref('stg_twilio__conversations'), ['instance_name', 'conversation_sid'], 'select instance_name, conversation_sid from messages', since) }} as conversations
+    from {{ twilio_rows_matching(ref('stg_twilio__conversations'), ['instance_name', 'conversation_sid'], 'select instance_name, conversation_sid from messages', since) }} as conversations
     where is_deleted
 ),
 
 conversations as (
     select conversation_key, account_sid, activity_date
-    from {{ twilio_rows_by_index(ref('int_twilio__conversations'), 'conversation_key', 'select conversation_key from messages', since) }} as conversations
+    from {{ twilio_rows_matching(ref('int_twilio__conversations'), 'conversation_key', 'select conversation_key from messages', since) }} as conversations
 ),
 
 participants as (
     select participant_key, account_sid
-    from {{ twilio_rows_by_index(ref('stg_twilio__conversation_participants'), ['instance_name', 'participant_sid'], 'select instance_name, participant_sid from messages', since) }} as participants
+    from {{ twilio_rows_matching(ref('stg_twilio__conversation_participants'), ['instance_name', 'participant_sid'], 'select instance_name, participant_sid from messages', since) }} as participants
     where not is_deleted
 ),
 

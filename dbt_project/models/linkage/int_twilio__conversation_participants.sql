@@ -30,10 +30,10 @@ affected as (
     {{ twilio_changed_keys('stg_twilio__conversation_participants', 'participant_key', since) }}
     union
     select participant_key
-    from {{ twilio_rows_by_index(this, 'conversation_key', twilio_keys_changed_in('int_twilio__conversations', ['account_sid', 'conversation_service_sid'], since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'conversation_key', twilio_keys_changed_in('int_twilio__conversations', ['account_sid', 'conversation_service_sid'], since), since) }} as previous
     union
     select participant_key
-    from {{ twilio_rows_by_index(this, 'conversation_key', 'select conversation_key from ' ~ ref('stg_twilio__conversations') ~ ' where is_deleted ' ~ twilio_and_changed_since(since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'conversation_key', 'select conversation_key from ' ~ ref('stg_twilio__conversations') ~ ' where is_deleted ' ~ twilio_and_changed_since(since), since) }} as previous
     union
     select participant_key
     from {{ twilio_rows_relinked('user_identity_key', 'resolved_conversation_user_key',
@@ -46,7 +46,7 @@ affected as (
 {%- endif %}
 
 participants as (
-    {{ twilio_live_rows_by_index('stg_twilio__conversation_participants', 'participant_key', participant_columns, since) }}
+    {{ twilio_live_rows('stg_twilio__conversation_participants', 'participant_key', participant_columns, since) }}
     {%- if since %}
     union all
     {{ twilio_returning_rows('stg_twilio__conversation_participants', 'participant_key', 'participant_sid', participant_columns, 'select instance_name, sid from returning_participants', since) }}
@@ -55,13 +55,13 @@ participants as (
 
 deleted_conversations as (
     select conversation_key
-    from {{ twilio_rows_by_index(ref('stg_twilio__conversations'), ['instance_name', 'conversation_sid'], 'select instance_name, conversation_sid from participants', since) }} as conversations
+    from {{ twilio_rows_matching(ref('stg_twilio__conversations'), ['instance_name', 'conversation_sid'], 'select instance_name, conversation_sid from participants', since) }} as conversations
     where is_deleted
 ),
 
 conversations as (
     select conversation_key, account_sid, conversation_service_sid
-    from {{ twilio_rows_by_index(ref('int_twilio__conversations'), 'conversation_key', 'select conversation_key from participants', since) }} as conversations
+    from {{ twilio_rows_matching(ref('int_twilio__conversations'), 'conversation_key', 'select conversation_key from participants', since) }} as conversations
 ),
 
 users as (

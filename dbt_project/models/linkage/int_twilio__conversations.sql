@@ -27,7 +27,7 @@ affected as (
 {%- endif %}
 
 conversations as (
-    {{ twilio_live_rows_by_index('stg_twilio__conversations', 'conversation_key', conversation_columns, since) }}
+    {{ twilio_live_rows('stg_twilio__conversations', 'conversation_key', conversation_columns, since) }}
 ),
 
 services as (

@@ -16,17 +16,17 @@ affected as (
     {{ twilio_changed_keys('stg_twilio__message_media', 'media_key', since) }}
     union
     select media_key
-    from {{ twilio_rows_by_index(this, 'message_key', twilio_keys_changed_in('int_twilio__messages', ['account_sid', 'activity_date'], since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'message_key', twilio_keys_changed_in('int_twilio__messages', ['account_sid', 'activity_date'], since), since) }} as previous
 ),
 {%- endif %}
 
 media as (
-    {{ twilio_live_rows_by_index('stg_twilio__message_media', 'media_key', media_columns, since) }}
+    {{ twilio_live_rows('stg_twilio__message_media', 'media_key', media_columns, since) }}
 ),
 
 messages as (
     select message_key, account_sid, activity_date
-    from {{ twilio_rows_by_index(ref('int_twilio__messages'), 'message_key', 'select message_key from media', since) }} as messages
+    from {{ twilio_rows_matching(ref('int_twilio__messages'), 'message_key', 'select message_key from media', since) }} as messages
 ),
 
 linked as (

@@ -26,20 +26,20 @@ affected as (
     {{ twilio_changed_keys('stg_twilio__studio_execution_steps', 'step_key', since) }}
     union
     select step_key
-    from {{ twilio_rows_by_index(this, 'execution_key', twilio_keys_changed_in('int_twilio__studio_executions', ['account_sid', 'activity_date'], since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'execution_key', twilio_keys_changed_in('int_twilio__studio_executions', ['account_sid', 'activity_date'], since), since) }} as previous
     union
     select step_key
-    from {{ twilio_rows_by_index(this, 'execution_key', 'select execution_key from ' ~ ref('stg_twilio__studio_executions') ~ ' where is_deleted ' ~ twilio_and_changed_since(since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'execution_key', 'select execution_key from ' ~ ref('stg_twilio__studio_executions') ~ ' where is_deleted ' ~ twilio_and_changed_since(since), since) }} as previous
     union
     select step_key
-    from {{ twilio_rows_by_index(this, 'flow_key', 'select flow_key from ' ~ ref('stg_twilio__studio_flows') ~ ' where is_deleted ' ~ twilio_and_changed_since(since), since) }} as previous
+    from {{ twilio_rows_matching(this, 'flow_key', 'select flow_key from ' ~ ref('stg_twilio__studio_flows') ~ ' where is_deleted ' ~ twilio_and_changed_since(since), since) }} as previous
     union
     select instance_name || ':' || sid from returning_steps
 ),
 {%- endif %}
 
 steps as (
-    {{ twilio_live_rows_by_index('stg_twilio__studio_execution_steps', 'step_key', step_columns, since) }}
+    {{ twilio_live_rows('stg_twilio__studio_execution_steps', 'step_key', step_columns, since) }}
     {%- if since %}
     union all
     {{ twilio_returning_rows('stg_twilio__studio_execution_steps', 'step_key', 'step_sid', step_columns, 'select instance_name, sid from returning_steps', since) }}
@@ -48,7 +48,7 @@ steps as (
 
 gone as (
     select execution_key as key
-    from {{ twilio_rows_by_index(ref('stg_twilio__studio_executions'), ['instance_name', 'execution_sid'], 'select instance_name, execution_sid from steps', since) }} as executions
+    from {{ twilio_rows_matching(ref('stg_twilio__studio_executions'), ['instance_name', 'execution_sid'], 'select instance_name, execution_sid from steps', since) }} as executions
     where is_deleted
     union all
     select flow_key from {{ ref('stg_twilio__studio_flows') }} where is_deleted
@@ -56,7 +56,7 @@ gone as (
 
 executions as (
     select execution_key, account_sid, activity_date
-    from {{ twilio_rows_by_index(ref('int_twilio__studio_executions'), 'execution_key', 'select execution_key from steps', since) }} as executions
+    from {{ twilio_rows_matching(ref('int_twilio__studio_executions'), 'execution_key', 'select execution_key from steps', since) }} as executions
 ),
 
 linked as (

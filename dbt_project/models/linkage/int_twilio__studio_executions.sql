@@ -36,13 +36,13 @@ affected as (
     {{ twilio_changed_keys('stg_twilio__studio_executions', 'execution_key', since) }}
     union
     select execution_key
-    from {{ twilio_rows_by_index(this, 'initiated_by_call_key', 'select call_key as initiated_by_call_key from (' ~ twilio_keys_changed_in('int_twilio__call_legs', ['account_sid'], since) ~ ') as legs', since) }} as previous
+    from {{ twilio_rows_matching(this, 'initiated_by_call_key', 'select call_key as initiated_by_call_key from (' ~ twilio_keys_changed_in('int_twilio__call_legs', ['account_sid'], since) ~ ') as legs', since) }} as previous
     union
     select execution_key
-    from {{ twilio_rows_by_index(this, 'initiated_by_message_key', 'select message_key as initiated_by_message_key from (' ~ twilio_keys_changed_in('int_twilio__messages', ['account_sid'], since) ~ ') as messages', since) }} as previous
+    from {{ twilio_rows_matching(this, 'initiated_by_message_key', 'select message_key as initiated_by_message_key from (' ~ twilio_keys_changed_in('int_twilio__messages', ['account_sid'], since) ~ ') as messages', since) }} as previous
     union
     select execution_key
-    from {{ twilio_rows_by_index(this, 'flow_key', 'select flow_key from changed_flows where is_deleted', since) }} as previous
+    from {{ twilio_rows_matching(this, 'flow_key', 'select flow_key from changed_flows where is_deleted', since) }} as previous
     union
     select execution_key
     from {{ twilio_rows_relinked('flow_key', 'resolved_flow_key', ref('int_twilio__studio_flows'), 'flow_key',
@@ -53,7 +53,7 @@ affected as (
 {%- endif %}
 
 live_executions as (
-    {{ twilio_live_rows_by_index('stg_twilio__studio_executions', 'execution_key', execution_columns, since) }}
+    {{ twilio_live_rows('stg_twilio__studio_executions', 'execution_key', execution_columns, since) }}
     {%- if since %}
     union all
     {{ twilio_returning_rows('stg_twilio__studio_executions', 'execution_key', 'execution_sid', execution_columns, 'select instance_name, sid from returning_executions', since) }}
@@ -79,12 +79,12 @@ flows as (
 
 legs as (
     select call_key, account_sid
-    from {{ twilio_rows_by_index(ref('int_twilio__call_legs'), 'call_key', 'select initiated_by_call_key as call_key from executions', since) }} as legs
+    from {{ twilio_rows_matching(ref('int_twilio__call_legs'), 'call_key', 'select initiated_by_call_key as call_key from executions', since) }} as legs
 ),
 
 messages as (
     select message_key, account_sid
-    from {{ twilio_rows_by_index(ref('int_twilio__messages'), 'message_key', 'select initiated_by_message_key as message_key from executions', since) }} as messages
+    from {{ twilio_rows_matching(ref('int_twilio__messages'), 'message_key', 'select initiated_by_message_key as message_key from executions', since) }} as messages
 ),
 
 linked as (

@@ -29,7 +29,7 @@ affected as (
 {%- endif %}
 
 attempts as (
-    {{ twilio_live_rows_by_index('stg_twilio__verify_attempts', 'verify_attempt_key', attempt_columns, since) }}
+    {{ twilio_live_rows('stg_twilio__verify_attempts', 'verify_attempt_key', attempt_columns, since) }}
 ),
 
 services as (

@@ -15,12 +15,12 @@ affected as (
     select resolved_conversation_key from ({{ twilio_changed_groups(upstream, ['resolved_conversation_key'], since) }}) as conversations
     {%- endfor %}
     union
-    select conversation_key from {{ twilio_rows_by_index(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
+    select conversation_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
 ),
 {%- endif %}
 
 conversations as (
-    select * from {{ twilio_rows_by_index(ref('int_twilio__conversations'), 'conversation_key', 'select conversation_key from affected', since) }} as conversations
+    select * from {{ twilio_rows_matching(ref('int_twilio__conversations'), 'conversation_key', 'select conversation_key from affected', since) }} as conversations
 ),
 
 messages as (
@@ -32,7 +32,7 @@ messages as (
         count(*) filter (where undelivered_to in ('all', 'some') or failed_to in ('all', 'some')) as undelivered_message_count,
         min(created_at) as first_message_at,
         max(created_at) as last_message_at
-    from {{ twilio_rows_by_index(ref('int_twilio__conversation_messages'), 'resolved_conversation_key', conversations_affected, since) }} as messages
+    from {{ twilio_rows_matching(ref('int_twilio__conversation_messages'), 'resolved_conversation_key', conversations_affected, since) }} as messages
     where resolved_conversation_key is not null
     group by resolved_conversation_key
 ),
@@ -43,7 +43,7 @@ participants as (
         count(*) as participant_count,
         count(*) filter (where participant_kind = 'chat') as chat_participant_count,
         count(*) filter (where participant_kind = 'binding') as binding_participant_count
-    from {{ twilio_rows_by_index(ref('int_twilio__conversation_participants'), 'resolved_conversation_key', conversations_affected, since) }} as participants
+    from {{ twilio_rows_matching(ref('int_twilio__conversation_participants'), 'resolved_conversation_key', conversations_affected, since) }} as participants
     where resolved_conversation_key is not null
     group by resolved_conversation_key
 ),

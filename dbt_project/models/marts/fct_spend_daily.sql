@@ -26,11 +26,11 @@ affected as (
     select usage_record_key as spend_key from changed_records
     union
     select spend_key
-    from {{ twilio_rows_by_index(this, ['instance_name', 'account_sid', 'usage_date'], "
+    from {{ twilio_rows_matching(this, ['instance_name', 'account_sid', 'usage_date'], "
         select instance_name, account_sid, start_date as usage_date from changed_records
         where category = 'totalprice' and start_date = end_date", since) }} as previous
     union
-    select spend_key from {{ twilio_rows_by_index(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
+    select spend_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
 ),
 {%- endif %}
 
@@ -61,14 +61,14 @@ records as (
     union all
     -- The affected records that did not change, as the previous build found them.
     select {{ spend_columns | join(', ') }}
-    from {{ twilio_rows_by_index(this, 'spend_key', 'select spend_key from affected', since) }} as previous
+    from {{ twilio_rows_matching(this, 'spend_key', 'select spend_key from affected', since) }} as previous
     where spend_key not in (select usage_record_key from changed_records)
     {%- endif %}
 ),
 
 totals as (
     select instance_name, account_sid, start_date as usage_date, price as twilio_total_price
-    from {{ twilio_rows_by_index(ref('stg_twilio__usage_records'), ['instance_name', 'account_sid', 'start_date'], 'select instance_name, account_sid, usage_date as start_date from records', since) }} as totals
+    from {{ twilio_rows_matching(ref('stg_twilio__usage_records'), ['instance_name', 'account_sid', 'start_date'], 'select instance_name, account_sid, usage_date as start_date from records', since) }} as totals
     where not is_deleted
       and start_date = end_date
       and category = 'totalprice'

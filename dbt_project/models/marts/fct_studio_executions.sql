@@ -12,12 +12,12 @@ affected as (
     union
     select resolved_execution_key from ({{ twilio_changed_groups('int_twilio__studio_execution_steps', ['resolved_execution_key'], since) }}) as executions
     union
-    select execution_key from {{ twilio_rows_by_index(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
+    select execution_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
 ),
 {%- endif %}
 
 executions as (
-    select * from {{ twilio_rows_by_index(ref('int_twilio__studio_executions'), 'execution_key', 'select execution_key from affected', since) }} as executions
+    select * from {{ twilio_rows_matching(ref('int_twilio__studio_executions'), 'execution_key', 'select execution_key from affected', since) }} as executions
 ),
 
 ranked_steps as (
@@ -28,7 +28,7 @@ ranked_steps as (
         created_at,
         row_number() over (partition by resolved_execution_key order by created_at, step_sid) as from_first,
         row_number() over (partition by resolved_execution_key order by created_at desc, step_sid desc) as from_last
-    from {{ twilio_rows_by_index(ref('int_twilio__studio_execution_steps'), 'resolved_execution_key', 'select execution_key as resolved_execution_key from affected', since) }} as steps
+    from {{ twilio_rows_matching(ref('int_twilio__studio_execution_steps'), 'resolved_execution_key', 'select execution_key as resolved_execution_key from affected', since) }} as steps
     where resolved_execution_key is not null
 ),
 
