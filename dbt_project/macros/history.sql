@@ -76,12 +76,16 @@ where greatest(last_changed_at, deleted_at) > {{ since.raw }}
 {% macro twilio_status_timeline(snapshot_name, key, sid_column) %}
     {{ twilio_incremental(key, unique=False, indexes=[{'columns': ['status_key'], 'unique': True}]) }}
     {%- set since = twilio_since() %}
+    {%- if since %}
+        {%- set affected_keys %}
+    select distinct {{ key }} from {{ ref(snapshot_name) }} where snapshotted_at > {{ since.log }}
+        {%- endset %}
+        {%- set since = twilio_affected(since, affected_keys) %}
+    {%- endif %}
 
 with
     {%- if since %}
-affected as (
-    select distinct {{ key }} from {{ ref(snapshot_name) }} where snapshotted_at > {{ since.log }}
-),
+affected as (select * from {{ since.affected }}),
     {%- endif %}
 
 states as (

@@ -34,6 +34,7 @@ from dagster_dbt import (
 
 from ..dbt import dbt_executable
 from ..dbt.build_figures import figures_for, profile_connection_settings
+from ..dbt.ceiling import explain_build_failure, statement_ceiling
 from ..warehouse import connect
 
 DBT_DOCS_URL_ENV = "DBT_DOCS_URL"
@@ -164,21 +165,36 @@ def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str 
     def twilio_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         """Build the selected models and run their tests (dagster-dbt passes the selection)."""
         prune_run_dirs(project)
-        events = dbt.cli(["build"], context=context).stream()
-        current = os.environ.get("PGDATABASE") or "warehouse"  # profiles.yml's default
-        if parsed_for != current:
-            # The figures are read for the relations named in the prepared manifest, which belong to
-            # the database it was parsed for; against another database they would be wrong.
-            context.log.warning(
-                f"The dbt manifest was prepared for database {parsed_for!r} but this run writes to "
-                f"{current!r}, so row counts are skipped. Fix: run `python -m twilio_assets.dbt.prepare` "
-                "with this run's PG* settings."
-            )
-            yield from events
-        else:
-            yield from with_build_figures(events, project.manifest_path)
+        with statement_ceiling() as timeout:
+            invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from _events_with_figures(context, invocation.stream(), project, parsed_for)
+        if not invocation.is_successful():
+            explanation = explain_build_failure(invocation.get_artifact("run_results.json"), timeout)
+            if explanation:
+                raise dg.Failure(description=explanation)
+            error = invocation.get_error()
+            if error is not None:
+                raise error
 
     return dg.Definitions(
         assets=[twilio_dbt_models],
         resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable())},
     )
+
+
+def _events_with_figures(
+    context: dg.AssetExecutionContext, events: Iterable[Any], project: DbtProject, parsed_for: str | None
+) -> Iterator[Any]:
+    """The build's events, with row counts added when the manifest belongs to this run's database."""
+    current = os.environ.get("PGDATABASE") or "warehouse"  # profiles.yml's default
+    if parsed_for != current:
+        # The figures are read for the relations named in the prepared manifest, which belong to
+        # the database it was parsed for; against another database they would be wrong.
+        context.log.warning(
+            f"The dbt manifest was prepared for database {parsed_for!r} but this run writes to "
+            f"{current!r}, so row counts are skipped. Fix: run `python -m twilio_assets.dbt.prepare` "
+            "with this run's PG* settings."
+        )
+        yield from events
+    else:
+        yield from with_build_figures(events, project.manifest_path)

@@ -3,11 +3,16 @@
 {{ twilio_incremental('account_key') }}
 {%- set since = twilio_since() %}
 
+{%- if since %}
+{%- set affected_keys %}
+    {{ twilio_changed_keys('stg_twilio__accounts', 'account_key', since) }}
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
 with
 {%- if since %}
-affected as (
-    {{ twilio_changed_keys('stg_twilio__accounts', 'account_key', since) }}
-),
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 accounts as (

@@ -10,9 +10,8 @@
     'error_code', 'log_level', 'alert_text', 'more_info_url', 'request_method', 'request_url', 'generated_at',
     'created_at'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__alerts', 'alert_key', since) }}
     union
     select alert_key
@@ -20,7 +19,13 @@ affected as (
     union
     select alert_key
     from {{ twilio_rows_matching(this, 'message_key', twilio_keys_changed_in('int_twilio__messages', ['account_sid'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 live_alerts as (

@@ -8,13 +8,18 @@
     'quality_score', 'issues', 'answered_by', 'connectivity_issue', 'is_spam', 'comment', 'incident',
     'call_state', 'processing_state', 'call_started_at'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__call_feedback', 'call_feedback_key', since) }}
     union
     select call_feedback_key from {{ twilio_previous_rows_linked_to('call_key', 'int_twilio__call_legs', since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 feedback as (

@@ -11,9 +11,8 @@
     'phone_number_key', 'resolved_caller_id_key', ['caller_id_key', 'account_sid', 'resolved_caller_id_key']]) }}
 {%- set since = twilio_since() %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_keys_changed_in('int_twilio__call_legs', ['instance_name', 'account_sid', 'direction', 'phone_number_sid'], since) }}
     union
     select call_key
@@ -22,7 +21,13 @@ affected as (
     select call_key
     from {{ twilio_rows_relinked('caller_id_key', 'resolved_caller_id_key', ref('int_twilio__outgoing_caller_ids'),
         'caller_id_key', twilio_changed_keys('stg_twilio__outgoing_caller_ids', 'caller_id_key', since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 legs as (

@@ -14,9 +14,9 @@
     'answered_by', 'caller_name', 'forwarded_from', 'started_at', 'ended_at', 'duration_seconds',
     'queue_time_ms', 'price', 'price_unit', 'trunk_sid', 'created_at', 'updated_at'] %}
 
-with recursive
 {%- if since %}
-affected (call_key) as (
+{%- set affected_keys %}
+with recursive affected (call_key) as (
     {{ twilio_changed_keys('stg_twilio__calls', 'call_key', since) }}
     union
     select below.call_key
@@ -24,7 +24,15 @@ affected (call_key) as (
     cross join lateral (
         select previous.call_key from {{ this }} as previous where previous.parent_call_key = affected.call_key
     ) as below
-),
+)
+select call_key from affected
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with recursive
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 legs as (

@@ -10,15 +10,20 @@
     'from_number', 'to_number', 'country_code', 'is_moderator', 'is_coach', 'coached_call_sids', 'joined_at',
     'left_at', 'duration_seconds', 'processing_state'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__conference_participants', 'participant_key', since) }}
     union
     select participant_key from {{ twilio_previous_rows_linked_to('conference_key', 'int_twilio__conferences', since) }} as previous
     union
     select participant_key from {{ twilio_previous_rows_linked_to('call_key', 'int_twilio__call_legs', since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 participants as (

@@ -7,13 +7,18 @@
     'conference_key', 'instance_name', 'account_sid', 'account_key', 'conference_sid', 'friendly_name',
     'status', 'region', 'end_reason', 'ending_call_sid', 'ending_call_key', 'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__conferences', 'conference_key', since) }}
     union
     select conference_key from {{ twilio_previous_rows_linked_to('ending_call_key', 'int_twilio__call_legs', since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 conferences as (

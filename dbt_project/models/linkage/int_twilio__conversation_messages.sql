@@ -15,8 +15,8 @@
     'is_system_message', 'media_count', 'delivery_recipient_count', 'delivered_to', 'undelivered_to', 'failed_to',
     'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
+{%- set affected_inputs %}
 changed_conversations as (
     select conversation_key, is_deleted from {{ ref('stg_twilio__conversations') }}
     where true {{ twilio_and_changed_since(since) }}
@@ -31,9 +31,10 @@ changed_participants as (
 returning_messages as (
     {{ twilio_raw_children('conversation_messages', 'conversation_sid',
         'select instance_name, conversation_sid as parent_sid from ' ~ twilio_rows_added_to('int_twilio__conversations', since) ~ ' as added') }}
-),
-
-affected as (
+)
+{%- endset %}
+{%- set affected_keys %}
+with {{ affected_inputs }}
     {{ twilio_changed_keys('stg_twilio__conversation_messages', 'conversation_message_key', since) }}
     union
     select conversation_message_key
@@ -50,7 +51,15 @@ affected as (
             then changed_participants.participant_key end)
     union
     select instance_name || ':' || sid from returning_messages
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+{{ affected_inputs }},
+
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 messages as (

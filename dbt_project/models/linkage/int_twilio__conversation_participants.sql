@@ -18,15 +18,16 @@
     'conversation_key', 'participant_kind', 'identity', 'binding_type', 'binding_address', 'binding_proxy_address',
     'role_sid', 'last_read_message_index', 'joined_at', 'updated_at'] %}
 
-with
 {%- if since %}
+{%- set affected_inputs %}
 -- The participants of conversations int_twilio__conversations took in: new ones, and ones that came back.
 returning_participants as (
     {{ twilio_raw_children('conversation_participants', 'conversation_sid',
         'select instance_name, conversation_sid as parent_sid from ' ~ twilio_rows_added_to('int_twilio__conversations', since) ~ ' as added') }}
-),
-
-affected as (
+)
+{%- endset %}
+{%- set affected_keys %}
+with {{ affected_inputs }}
     {{ twilio_changed_keys('stg_twilio__conversation_participants', 'participant_key', since) }}
     union
     select participant_key
@@ -42,7 +43,15 @@ affected as (
         list_link='service_identity') }} as previous
     union
     select instance_name || ':' || sid from returning_participants
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+{{ affected_inputs }},
+
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 participants as (

@@ -13,9 +13,8 @@
     'conversation_service_sid', 'conversation_service_key', 'messaging_service_sid', 'messaging_service_key',
     'friendly_name', 'unique_name', 'state', 'inactive_timer_at', 'close_timer_at', 'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__conversations', 'conversation_key', since) }}
     union
     select conversation_key
@@ -23,7 +22,13 @@ affected as (
         ref('int_twilio__conversation_services'), 'conversation_service_key',
         twilio_changed_keys('stg_twilio__conversation_services', 'conversation_service_key', since), since,
         copied={'conversation_service_name': 'friendly_name'}) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 conversations as (

@@ -10,15 +10,20 @@
     'emergency_address_key', 'address_requirements', 'emergency_status', 'emergency_address_status',
     'can_voice', 'can_sms', 'can_mms', 'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__incoming_phone_numbers', 'phone_number_key', since) }}
     union
     select phone_number_key from {{ twilio_previous_rows_linked_to('address_key', 'int_twilio__addresses', since) }} as previous
     union
     select phone_number_key from {{ twilio_previous_rows_linked_to('emergency_address_key', 'int_twilio__addresses', since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 numbers as (

@@ -10,14 +10,19 @@
     'media_key', 'instance_name', 'account_sid', 'account_key', 'media_sid', 'message_sid', 'message_key',
     'content_type', 'media_kind', 'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__message_media', 'media_key', since) }}
     union
     select media_key
     from {{ twilio_rows_matching(this, 'message_key', twilio_keys_changed_in('int_twilio__messages', ['account_sid', 'activity_date'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 media as (

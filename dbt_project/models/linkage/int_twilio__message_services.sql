@@ -7,13 +7,18 @@
 {{ twilio_incremental('message_key', indexes=['messaging_service_key']) }}
 {%- set since = twilio_since() %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_groups('int_twilio__messages', ['message_key'], since) }}
     union
     select message_key from {{ twilio_rows_matching(this, 'messaging_service_key', twilio_changed_keys('stg_twilio__messaging_services', 'messaging_service_key', since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 messages as (

@@ -11,15 +11,20 @@
     'conference_sid', 'conference_key', 'status', 'source', 'channels', 'duration_seconds', 'price',
     'price_unit', 'error_code', 'started_at', 'media_url', 'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__recordings', 'recording_key', since) }}
     union
     select recording_key from {{ twilio_previous_rows_linked_to('call_key', 'int_twilio__call_legs', since) }} as previous
     union
     select recording_key from {{ twilio_previous_rows_linked_to('conference_key', 'int_twilio__conferences', since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 recordings as (

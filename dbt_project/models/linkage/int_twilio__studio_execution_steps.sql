@@ -14,15 +14,16 @@
     'flow_sid', 'flow_key', 'parent_step_sid', 'parent_step_key', 'step_name', 'widget_type', 'transitioned_from',
     'transitioned_to', 'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
+{%- set affected_inputs %}
 -- The steps of executions int_twilio__studio_executions took in: new ones, and ones that came back.
 returning_steps as (
     {{ twilio_raw_children('studio_execution_steps', 'execution_sid',
         'select instance_name, execution_sid as parent_sid from ' ~ twilio_rows_added_to('int_twilio__studio_executions', since) ~ ' as added') }}
-),
-
-affected as (
+)
+{%- endset %}
+{%- set affected_keys %}
+with {{ affected_inputs }}
     {{ twilio_changed_keys('stg_twilio__studio_execution_steps', 'step_key', since) }}
     union
     select step_key
@@ -35,7 +36,15 @@ affected as (
     from {{ twilio_rows_matching(this, 'flow_key', 'select flow_key from ' ~ ref('stg_twilio__studio_flows') ~ ' where is_deleted ' ~ twilio_and_changed_since(since), since) }} as previous
     union
     select instance_name || ':' || sid from returning_steps
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+{{ affected_inputs }},
+
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 steps as (

@@ -17,8 +17,8 @@
     'flow_version', 'status', 'trigger_type', 'initiated_by', 'contact_channel_address', 'contact_sid',
     'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
+{%- set affected_inputs %}
 changed_flows as (
     select flow_key, instance_name, flow_sid, is_deleted from {{ ref('stg_twilio__studio_flows') }}
     where true {{ twilio_and_changed_since(since) }}
@@ -30,9 +30,10 @@ returning_executions as (
         select changed_flows.instance_name, changed_flows.flow_sid as parent_sid from changed_flows
         where not changed_flows.is_deleted
             and not exists (select 1 from ' ~ this ~ ' as previous where previous.flow_key = changed_flows.flow_key offset 0)') }}
-),
-
-affected as (
+)
+{%- endset %}
+{%- set affected_keys %}
+with {{ affected_inputs }}
     {{ twilio_changed_keys('stg_twilio__studio_executions', 'execution_key', since) }}
     union
     select execution_key
@@ -49,7 +50,15 @@ affected as (
         'select flow_key from changed_flows', since, copied={'flow_name': 'friendly_name'}) }} as previous
     union
     select instance_name || ':' || sid from returning_executions
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+{{ affected_inputs }},
+
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 live_executions as (

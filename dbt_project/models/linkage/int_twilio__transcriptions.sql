@@ -10,13 +10,18 @@
     'recording_key', 'status', 'transcription_type', 'duration_seconds', 'price', 'price_unit',
     'transcription_text', 'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_keys('stg_twilio__transcriptions', 'transcription_key', since) }}
     union
     select transcription_key from {{ twilio_previous_rows_linked_to('recording_key', 'int_twilio__recordings', since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 transcriptions as (

@@ -11,21 +11,30 @@
     'verify_service_key', 'verification_sid', 'channel', 'conversion_status', 'is_converted', 'country',
     'message_status', 'price', 'price_unit', 'created_at', 'updated_at'] %}
 
-with
 {%- if since %}
+{%- set affected_inputs %}
 live_services as (
     select verify_service_key, account_sid, friendly_name from {{ ref('stg_twilio__verify_services') }}
     where not is_deleted
-),
-
-affected as (
+)
+{%- endset %}
+{%- set affected_keys %}
+with {{ affected_inputs }}
     {{ twilio_changed_keys('stg_twilio__verify_attempts', 'verify_attempt_key', since) }}
     union
     select verify_attempt_key
     from {{ twilio_rows_relinked('verify_service_key', 'resolved_verify_service_key', 'live_services',
         'verify_service_key', twilio_changed_keys('stg_twilio__verify_services', 'verify_service_key', since), since,
         copied={'verify_service_name': 'friendly_name'}) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+{{ affected_inputs }},
+
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 attempts as (

@@ -8,15 +8,20 @@
 {%- set since = twilio_since() %}
 {%- set grain = ['instance_name', 'account_sid', 'activity_date'] %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {%- for upstream in ['int_twilio__call_legs', 'int_twilio__messages', 'int_twilio__recordings', 'int_twilio__transcriptions', 'int_twilio__conferences'] %}
     {{ twilio_changed_groups(upstream, ['instance_name', 'account_sid', 'activity_date::date'], since) }}
     union
     {%- endfor %}
     select instance_name, account_sid, activity_date from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 

@@ -6,15 +6,20 @@
 {%- set since = twilio_since() %}
 {%- set calls_affected = 'select call_key as root_call_key from affected' %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {%- for upstream in ['int_twilio__call_legs', 'int_twilio__call_feedback', 'int_twilio__recordings', 'int_twilio__transcriptions'] %}
     select root_call_key as call_key from ({{ twilio_changed_groups(upstream, ['root_call_key'], since) }}) as roots
     union
     {%- endfor %}
     select call_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 roots as (

@@ -6,9 +6,8 @@
 {%- set since = twilio_since() %}
 {%- set conferences_affected = 'select conference_key as resolved_conference_key from affected' %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_groups('int_twilio__conferences', ['conference_key'], since) }}
     {%- for upstream in ['int_twilio__conference_participants', 'int_twilio__recordings'] %}
     union
@@ -16,7 +15,13 @@ affected as (
     {%- endfor %}
     union
     select conference_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 conferences as (

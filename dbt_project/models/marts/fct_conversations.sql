@@ -6,9 +6,8 @@
 {%- set since = twilio_since() %}
 {%- set conversations_affected = 'select conversation_key as resolved_conversation_key from affected' %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_groups('int_twilio__conversations', ['conversation_key'], since) }}
     {%- for upstream in ['int_twilio__conversation_messages', 'int_twilio__conversation_participants'] %}
     union
@@ -16,7 +15,13 @@ affected as (
     {%- endfor %}
     union
     select conversation_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 conversations as (

@@ -5,15 +5,20 @@
 {{ twilio_incremental('message_key', indexes=[['instance_name', 'account_sid']]) }}
 {%- set since = twilio_since() %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_groups('int_twilio__messages', ['message_key'], since) }}
     union
     {{ twilio_changed_groups('int_twilio__message_services', ['message_key'], since) }}
     union
     select message_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 messages as (

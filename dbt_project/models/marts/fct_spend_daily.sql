@@ -15,14 +15,15 @@
     'category_description', 'is_known_category', 'price', 'currency', 'usage_count', 'count_unit', 'usage_amount',
     'usage_unit', 'rated_as_of'] %}
 
-with
 {%- if since %}
+{%- set affected_inputs %}
 changed_records as (
     select * from {{ ref('stg_twilio__usage_records') }}
     where true {{ twilio_and_changed_since(since) }}
-),
-
-affected as (
+)
+{%- endset %}
+{%- set affected_keys %}
+with {{ affected_inputs }}
     select usage_record_key as spend_key from changed_records
     union
     select spend_key
@@ -31,7 +32,15 @@ affected as (
         where category = 'totalprice' and start_date = end_date", since) }} as previous
     union
     select spend_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+{{ affected_inputs }},
+
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 records as (

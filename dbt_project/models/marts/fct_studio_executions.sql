@@ -5,15 +5,20 @@
 {{ twilio_incremental('execution_key', indexes=[['instance_name', 'account_sid']]) }}
 {%- set since = twilio_since() %}
 
-with
 {%- if since %}
-affected as (
+{%- set affected_keys %}
     {{ twilio_changed_groups('int_twilio__studio_executions', ['execution_key'], since) }}
     union
     select resolved_execution_key from ({{ twilio_changed_groups('int_twilio__studio_execution_steps', ['resolved_execution_key'], since) }}) as executions
     union
     select execution_key from {{ twilio_rows_matching(this, ['instance_name', 'account_sid'], twilio_changed_groups('int_twilio__accounts', ['instance_name', 'account_sid'], since), since) }} as previous
-),
+{%- endset %}
+{%- set since = twilio_affected(since, affected_keys) %}
+{%- endif %}
+
+with
+{%- if since %}
+affected as (select * from {{ since.affected }}),
 {%- endif %}
 
 executions as (
