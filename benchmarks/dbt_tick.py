@@ -42,6 +42,7 @@ from twilio_assets.dbt import DBT_PROJECT_DIR, dbt_executable
 from twilio_assets.dbt.sources import CATALOGUE_FILE, SOURCES_FILE, write_generated_files
 from twilio_assets.instances import Instance, SyncSettings
 from twilio_assets.sync import Window, sync_collection
+from twilio_assets.twilio_api import TwilioClient
 from twilio_assets.warehouse import connect
 
 NOW = "2026-03-10T12:00:00Z"
@@ -71,6 +72,21 @@ def sid_copy(column: sql.Composable) -> sql.Composable:
     return sql.SQL(
         "case when coalesce({c}, '') = '' then {c} else left({c}, 2) || left(md5({c} || n::text), 32) end"
     ).format(c=column)
+
+
+def sync_day(client: TwilioClient, account: str, database: str, day: dt.date) -> None:
+    """Sync one day of every benchmarked collection into `database`, as a tick does."""
+    for name in COLLECTIONS:
+        sync_collection(
+            client=client,
+            connect=functools.partial(connect, dbname=database),
+            schema=SCHEMA,
+            collection=BY_NAME[name],
+            window=Window.for_days(day, day),
+            accounts=[account],
+            main_account_sid=account,
+            run_id="bench",
+        )
 
 
 def pad_history(database: str, days: int) -> int:
@@ -183,18 +199,7 @@ def main() -> None:
             clock = dt.datetime.fromisoformat(NOW.replace("Z", "+00:00"))
 
             def sync(database: str) -> None:
-                day = clock.date()
-                for name in COLLECTIONS:
-                    sync_collection(
-                        client=client,
-                        connect=functools.partial(connect, dbname=database),
-                        schema=SCHEMA,
-                        collection=BY_NAME[name],
-                        window=Window.for_days(day, day),
-                        accounts=[account],
-                        main_account_sid=account,
-                        run_id="bench",
-                    )
+                sync_day(client, account, database, clock.date())
 
             for database in databases.values():
                 sync(database)
