@@ -70,7 +70,13 @@
     and never under `twilio_incremental_min_keys` (default 1000).
     Why a table: the planner then knows how many keys there are. Estimated from a CTE, a few thousand
     keys looked like one to two hundred, and nested loops re-ran whole subtrees per key (a tick after
-    a backfill ran for more than 15 minutes instead of seconds). Outside `dbt run` and `dbt build`
+    a backfill ran for more than 15 minutes instead of seconds).
+    Why no nested loops (here and, through the pre-hook, in the model's statement): the keys' own
+    count is known, but not how many rows each finds nor how many groups their aggregates make, and a
+    guess of one row put a whole per-call aggregate under a loop over the calls (cubic: 3,336 calls
+    never finished; 1.4 s without). Hash and merge joins cost what their inputs hold, whatever the
+    guess. Lookups by key (`twilio_rows_matching`) stay index probes: a lateral reference can only
+    be joined by a loop, and each turn is one probe. Outside `dbt run` and `dbt build`
     (compile, docs, show) the keys stay inline in the statement, and nothing is run. -#}
 {% macro twilio_affected(since, keys_sql) %}
     {%- if since is none or not execute -%}
@@ -87,7 +93,9 @@
     {%- set counted = run_query(
         "select set_config('twilio.read_from', (" ~ twilio_as_of() ~ ")::text, false);\n"
         ~ "drop table if exists " ~ keys_table ~ ";\n"
+        ~ "set enable_nestloop = off;\n"
         ~ "create temporary table " ~ keys_table ~ " as select distinct * from (\n" ~ keys_sql ~ "\n) as keys;\n"
+        ~ "reset enable_nestloop;\n"
         ~ "analyze " ~ keys_table ~ ";\n"
         ~ "select (select count(*) from " ~ keys_table ~ "), "
         ~ "(select row_count from " ~ state ~ ".incremental_watermarks where model = '" ~ model.name ~ "')"
@@ -253,6 +261,9 @@ on conflict (model) do update set pending_since = excluded.pending_since;
     {%- if model.config.materialized == 'incremental' and not is_incremental() %}
 insert into {{ state }}.incremental_changes (model, key, old_row, changed_at)
 values ('{{ model.name }}', null, null, now());
+    {%- elif model.config.materialized == 'incremental' %}
+-- An incremental build joins by hash or merge, never by nested loop (twilio_affected says why).
+set local enable_nestloop = off;
     {%- endif %}
 {% endmacro %}
 
@@ -446,6 +457,9 @@ left join (select true as _twilio_row, * from {{ relation }}) as rewritten
         (select distinct {% for key in keys %}_twilio_key_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %} from {{ temp_relation }})
     {%- endset -%}
 analyze {{ temp_relation }};
+-- The model's statement is done (its joins were kept from nested loops, see twilio_incremental_begin);
+-- the statements below find each key through the table's index, where a loop of probes is right.
+set local enable_nestloop to default;
     {%- if keys | length == 1 %}
 insert into {{ state }}.incremental_changes (model, key, old_row, changed_at)
 select '{{ model.name }}', affected._twilio_key_1, to_jsonb(previous), now()
