@@ -85,7 +85,7 @@
     {%- if flags.WHICH not in ['run', 'build'] -%}
         {{ return({'log': since.log, 'raw': since.raw, 'affected': '(' ~ keys_sql ~ ')'}) }}
     {%- endif -%}
-    {%- do twilio_refresh_statistics() -%}
+    {%- do twilio_refresh_statistics(twilio_input_tables()) -%}
     {%- set keys_table = 'pg_temp.' ~ adapter.quote('twilio_affected__' ~ model.name) -%}
     {%- set state = twilio_state_schema() -%}
     {#- The keys are read now, before the build's pre-hook notes the moment the next build reads from:
@@ -133,28 +133,61 @@
 {#- Analyze the tables the builds read whose statistics are stale (more than 1,000 rows plus a tenth
     of the table written since the last analyze): the raw tables after a large sync, the models and
     the change log a build has just rewritten. Autovacuum gets there eventually; a build that reads a
-    table right after it changed would otherwise plan with its old size. Run at the start of every
-    dbt invocation (dbt_project.yml) and before each incremental build. -#}
-{% macro twilio_refresh_statistics() %}
+    table right after it changed would otherwise plan with its old size. Every dbt invocation starts
+    with all of them (dbt_project.yml); each incremental build then checks `tables`, its own inputs
+    (`twilio_input_tables`), so a small model never waits on analyzing a big table it does not read. -#}
+{% macro twilio_refresh_statistics(tables=none) %}
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set schemas = [twilio_state_schema()] -%}
-    {%- for instance in twilio_catalogue()['instances'] -%}
-        {%- do schemas.append(instance['schema']) -%}
-    {%- endfor -%}
-    {%- for node in graph.nodes.values() if node.resource_type in ['model', 'snapshot'] and node.schema not in schemas -%}
-        {%- do schemas.append(node.schema) -%}
-    {%- endfor -%}
+    {%- if tables is none -%}
+        {%- set schemas = [twilio_state_schema()] -%}
+        {%- for instance in twilio_catalogue()['instances'] -%}
+            {%- do schemas.append(instance['schema']) -%}
+        {%- endfor -%}
+        {%- for node in graph.nodes.values() if node.resource_type in ['model', 'snapshot'] and node.schema not in schemas -%}
+            {%- do schemas.append(node.schema) -%}
+        {%- endfor -%}
+        {%- set chosen = "schemaname = any(array['" ~ (schemas | join("', '")) ~ "'])" -%}
+    {%- else -%}
+        {%- set chosen = "schemaname || '.' || relname = any(array['" ~ (tables | join("', '")) ~ "'])" -%}
+    {%- endif -%}
     {%- set stale = run_query(
         "select format('%I.%I', schemaname, relname) from pg_stat_user_tables "
-        ~ "where schemaname = any(array['" ~ (schemas | join("', '")) ~ "']) "
-        ~ "and n_mod_since_analyze > 1000 + 0.1 * n_live_tup"
+        ~ "where " ~ chosen ~ " and n_mod_since_analyze > 1000 + 0.1 * n_live_tup"
     ) -%}
     {%- for row in stale.rows -%}
         {%- do run_query('analyze ' ~ row[0]) -%}
     {%- endfor -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{#- The tables (`schema.name`) the current model reads: its inputs', looking through views to the
+    tables under them (a staging view reads each instance's raw table), its own, and the change log. -#}
+{% macro twilio_input_tables() %}
+    {%- set tables = [twilio_state_schema() ~ '.incremental_changes', model.schema ~ '.' ~ model.alias] -%}
+    {%- set pending = model.depends_on.nodes | list -%}
+    {%- set seen = [] -%}
+    {#- Jinja has no while loop: each turn handles one node and may queue its inputs (a view's). -#}
+    {%- for _ in range(200) if pending -%}
+        {%- set unique_id = pending.pop() -%}
+        {%- if unique_id not in seen -%}
+            {%- do seen.append(unique_id) -%}
+            {%- if unique_id.startswith('source.') -%}
+                {%- set source = graph.sources[unique_id] -%}
+                {%- do tables.append(source.schema ~ '.' ~ source.identifier) -%}
+            {%- elif unique_id in graph.nodes -%}
+                {%- set node = graph.nodes[unique_id] -%}
+                {%- if node.config.materialized in ['view', 'ephemeral'] -%}
+                    {%- do pending.extend(node.depends_on.nodes) -%}
+                {%- else -%}
+                    {%- do tables.append(node.schema ~ '.' ~ node.alias) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(tables | unique | list) }}
 {% endmacro %}
 
 
