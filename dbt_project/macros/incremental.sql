@@ -25,8 +25,9 @@
 {#- Configure a model as an incremental Twilio model. `unique_key` is the key (or keys) a build rewrites;
     each listed index (a column, a list of columns, or dbt's index dict) is created with the table, so
     the lookups of later builds stay cheap. With `unique=False` the key is not unique in the model
-    (several rows per key, rewritten together). -#}
-{% macro twilio_incremental(unique_key, indexes=[], unique=True) %}
+    (several rows per key, rewritten together). `min_keys` overrides `twilio_incremental_min_keys`
+    (see twilio_affected) for a model whose key is costly to rebuild, such as a day of an account. -#}
+{% macro twilio_incremental(unique_key, indexes=[], unique=True, min_keys=none) %}
     {%- set keys = [unique_key] if unique_key is string else unique_key -%}
     {%- set all_indexes = [{'columns': keys, 'unique': unique}] -%}
     {%- for index in indexes -%}
@@ -44,6 +45,7 @@
         indexes=all_indexes,
         pre_hook=["{{ twilio_incremental_begin() }}"],
         post_hook=["{{ twilio_incremental_end() }}"],
+        twilio_min_keys=min_keys,
     ) }}
 {% endmacro %}
 
@@ -67,7 +69,8 @@
     change set is past the model's budget: then the model is built in full instead (see
     `should_full_refresh` below), since rewriting most of a table key by key costs more than building
     it again. The budget is `twilio_incremental_rebuild_share` (a var, default 0.2) of the table's rows,
-    and never under `twilio_incremental_min_keys` (default 1000).
+    and never under `twilio_incremental_min_keys` (default 1000; a model's `min_keys` overrides it:
+    the daily aggregates, whose every key is a day of an account's calls and messages, set 50).
     Why a table: the planner then knows how many keys there are. Estimated from a CTE, a few thousand
     keys looked like one to two hundred, and nested loops re-ran whole subtrees per key (a tick after
     a backfill ran for more than 15 minutes instead of seconds).
@@ -103,7 +106,8 @@
     {%- set key_count, row_count = counted.rows[0][0], counted.rows[0][1] -%}
     {%- set budget = [
         (var('twilio_incremental_rebuild_share', 0.2) | float) * (row_count or 0),
-        var('twilio_incremental_min_keys', 1000) | int,
+        (model.config.get('twilio_min_keys') if model.config.get('twilio_min_keys') is not none
+            else var('twilio_incremental_min_keys', 1000)) | int,
     ] | max -%}
     {%- if key_count > budget -%}
         {{ log(model.name ~ ": " ~ key_count ~ " keys changed, more than the " ~ (budget | int)
@@ -164,9 +168,11 @@
 
 
 {#- The tables (`schema.name`) the current model reads: its inputs', looking through views to the
-    tables under them (a staging view reads each instance's raw table), its own, and the change log. -#}
+    tables under them (a staging view reads each instance's raw table), and its own. Not the change
+    log: every build writes it, so it would be analyzed again and again; it is read through its index,
+    and analyzed once per invocation at the start. -#}
 {% macro twilio_input_tables() %}
-    {%- set tables = [twilio_state_schema() ~ '.incremental_changes', model.schema ~ '.' ~ model.alias] -%}
+    {%- set tables = [model.schema ~ '.' ~ model.alias] -%}
     {%- set pending = model.depends_on.nodes | list -%}
     {%- set seen = [] -%}
     {#- Jinja has no while loop: each turn handles one node and may queue its inputs (a view's). -#}

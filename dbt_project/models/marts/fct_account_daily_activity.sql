@@ -4,7 +4,7 @@
 -- Incremental: a build recomputes the (instance, account, day) groups that a rewritten call leg,
 -- message, recording, transcription or conference counted in before or counts in now, and every day
 -- of an account that changed.
-{{ twilio_incremental(['instance_name', 'account_sid', 'activity_date']) }}
+{{ twilio_incremental(['instance_name', 'account_sid', 'activity_date'], min_keys=50) }}
 {%- set since = twilio_since() %}
 {%- set grain = ['instance_name', 'account_sid', 'activity_date'] %}
 

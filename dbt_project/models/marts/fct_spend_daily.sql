@@ -8,7 +8,7 @@
 -- gone), every row of an account and day whose `totalprice` record changed (found through the index on
 -- instance, account and day), and the rows of accounts that changed. Unchanged records are rebuilt
 -- from their previous row; the day's total is read for the days rebuilt only.
-{{ twilio_incremental('spend_key', indexes=[['instance_name', 'account_sid', 'usage_date']]) }}
+{{ twilio_incremental('spend_key', indexes=[['instance_name', 'account_sid', 'usage_date']], min_keys=50) }}
 {%- set since = twilio_since() %}
 {%- set spend_columns = [
     'spend_key', 'instance_name', 'account_sid', 'account_key', 'usage_date', 'category', 'parent_category',
