@@ -62,10 +62,28 @@ def probe_value(env: dict[str, str]) -> int | None:
     return query(env, f"select probe_value from twilio_marts.{PROBE}")[0][0] if exists else None
 
 
-def build_probe(project: Path, env: dict[str, str], seconds: int, value: int, timeout: str) -> subprocess.CompletedProcess:
+def probe_command(project: Path, seconds: int, value: int) -> list[str]:
+    """`dbt run` of the probe alone, sleeping `seconds` and then storing `value`."""
     variables = json.dumps({"probe_seconds": seconds, "probe_value": value})
+    return [
+        DBT,
+        "run",
+        "--select",
+        PROBE,
+        "--vars",
+        variables,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+    ]
+
+
+def build_probe(
+    project: Path, env: dict[str, str], seconds: int, value: int, timeout: str
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [DBT, "run", "--select", PROBE, "--vars", variables, "--project-dir", str(project), "--profiles-dir", str(project)],
+        probe_command(project, seconds, value),
         env=dbt_environment({**os.environ, **env, STATEMENT_TIMEOUT_ENV: timeout}),
         capture_output=True,
         text=True,
@@ -116,9 +134,8 @@ def test_a_statement_past_the_ceiling_is_cancelled_and_the_model_kept_as_it_was(
 )
 def test_a_stopped_build_leaves_nothing_running(probe_project, probe_env, stop):
     env = probe_env
-    variables = json.dumps({"probe_seconds": LONG_SLEEP_SECONDS, "probe_value": 3})
     process = subprocess.Popen(
-        [DBT, "run", "--select", PROBE, "--vars", variables, "--project-dir", str(probe_project), "--profiles-dir", str(probe_project)],
+        probe_command(probe_project, LONG_SLEEP_SECONDS, 3),
         env=dbt_environment({**os.environ, **env, STATEMENT_TIMEOUT_ENV: "0"}),  # no ceiling: only the stop ends it
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

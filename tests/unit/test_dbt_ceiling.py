@@ -16,7 +16,14 @@ from twilio_assets.dbt.ceiling import (
 
 @pytest.mark.parametrize(
     ("given", "ceiling"),
-    [("90s", "90s"), (" 30min ", "30min"), ("2h", "2h"), ("1500", "1500ms"), ("0", "0ms"), ("", DEFAULT_STATEMENT_TIMEOUT)],
+    [
+        ("90s", "90s"),
+        (" 30min ", "30min"),
+        ("2h", "2h"),
+        ("1500", "1500ms"),
+        ("0", "0ms"),
+        ("", DEFAULT_STATEMENT_TIMEOUT),
+    ],
 )
 def test_the_ceiling_is_read_in_postgresql_units(given, ceiling):
     assert statement_timeout({STATEMENT_TIMEOUT_ENV: given}) == ceiling
@@ -65,8 +72,14 @@ def test_a_build_past_the_ceiling_names_the_models_and_the_fix():
     results = {
         "results": [
             _result("model.twilio_assets.stg_twilio__calls", "success", "CREATE VIEW"),
-            _result("model.twilio_assets.fct_calls", "error", "Database Error\n  canceling statement due to statement timeout"),
-            _result("model.twilio_assets.int_twilio__call_legs", "error", "canceling statement due to statement timeout"),
+            _result(
+                "model.twilio_assets.fct_calls",
+                "error",
+                "Database Error\n  canceling statement due to statement timeout",
+            ),
+            _result(
+                "model.twilio_assets.int_twilio__call_legs", "error", "canceling statement due to statement timeout"
+            ),
             _result("model.twilio_assets.fct_messages", "error", 'relation "x" does not exist'),
         ]
     }
