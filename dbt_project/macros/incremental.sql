@@ -104,10 +104,10 @@
         ~ "(select row_count from " ~ state ~ ".incremental_watermarks where model = '" ~ model.name ~ "')"
     ) -%}
     {%- set key_count, row_count = counted.rows[0][0], counted.rows[0][1] -%}
+    {%- set min_keys = model.config.get('twilio_min_keys') -%}
     {%- set budget = [
         (var('twilio_incremental_rebuild_share', 0.2) | float) * (row_count or 0),
-        (model.config.get('twilio_min_keys') if model.config.get('twilio_min_keys') is not none
-            else var('twilio_incremental_min_keys', 1000)) | int,
+        (var('twilio_incremental_min_keys', 1000) if min_keys is none else min_keys) | int,
     ] | max -%}
     {%- if key_count > budget -%}
         {{ log(model.name ~ ": " ~ key_count ~ " keys changed, more than the " ~ (budget | int)
