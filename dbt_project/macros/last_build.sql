@@ -27,17 +27,23 @@
 {%- endmacro %}
 
 
-{#- The project node (model or snapshot) behind a relation, or none. -#}
+{#- The project node (model or snapshot) behind a relation, or none: looked up among the current
+    node's inputs (a test's are what it tests), never by scanning the graph, which dbt serializes
+    node by node and which made each of a tick's ~600 tests cost tens of milliseconds to compile. -#}
 {% macro twilio_node_of(relation) -%}
-    {%- set found = graph.nodes.values() | selectattr('resource_type', 'in', ['model', 'snapshot'])
-        | selectattr('schema', 'equalto', relation.schema) | selectattr('alias', 'equalto', relation.identifier)
-        | list -%}
-    {{ return(found[0] if found else none) }}
+    {%- for unique_id in model.depends_on.nodes if unique_id.startswith(('model.', 'snapshot.')) -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node and node.schema == relation.schema and node.alias == relation.identifier -%}
+            {{ return(node) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
 {%- endmacro %}
 
 
-{#- The bookkeeping of a node's last build: {'built_at', 'previous_since'} as SQL literals (or none),
-    or none when there is none yet, or when the var `twilio_check_everything` asks the tests to
+{#- The bookkeeping of a node's last build: {'built_at', 'previous_since'} as SQL literals (or none)
+    and 'full' (whether it was an incremental model's full build), in one round trip; or none when
+    there is none yet, or when the var `twilio_check_everything` asks the tests to
     check every row (an audit: `dbt test --vars '{twilio_check_everything: true}'`). -#}
 {% macro twilio_last_build_of(node_name) -%}
     {%- if not execute or var('twilio_check_everything', false) -%}
@@ -48,15 +54,18 @@
     {%- endif -%}
     {%- set state = twilio_state_schema() -%}
     {%- set found = run_query(
-        "select built_at::text, previous_since::text from " ~ state ~ ".incremental_watermarks "
-        ~ "where model = '" ~ node_name ~ "' and built_at is not null") -%}
+        "select w.built_at::text, w.previous_since::text, exists (select 1 from " ~ state ~ ".incremental_changes as c "
+        ~ "where c.model = w.model and c.changed_at = w.built_at and c.key is null) "
+        ~ "from " ~ state ~ ".incremental_watermarks as w "
+        ~ "where w.model = '" ~ node_name ~ "' and w.built_at is not null") -%}
     {%- if found.rows | length == 0 -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set built_at, previous_since = found.rows[0][0], found.rows[0][1] -%}
+    {%- set built_at, previous_since, full = found.rows[0][0], found.rows[0][1], found.rows[0][2] -%}
     {{ return({
         'built_at': "'" ~ built_at ~ "'::timestamptz",
         'previous_since': ("'" ~ previous_since ~ "'::timestamptz") if previous_since else none,
+        'full': full,
     }) }}
 {%- endmacro %}
 
@@ -88,11 +97,10 @@
             ~ " - interval '" ~ var('twilio_incremental_margin', '15 minutes') ~ "'))") }}
     {%- elif node.resource_type == 'model' and materialized == 'incremental' and node.config.unique_key is string -%}
         {%- set key = node.config.unique_key -%}
-        {%- set logged = twilio_last_build_log(node.name, last) -%}
-        {%- set full = run_query("select exists (" ~ logged ~ " and changes.key is null)") -%}
-        {%- if full.columns[0].values()[0] -%}
+        {%- if last.full -%}
             {{ return(relation) }}
         {%- endif -%}
+        {%- set logged = twilio_last_build_log(node.name, last) -%}
         {{ return(twilio_rows_matching(relation, key, "select key as " ~ key ~ " from (" ~ logged ~ " and changes.key is not null) as changes", {})) }}
     {%- endif -%}
     {{ return(relation) }}
@@ -119,11 +127,7 @@
     {%- endfor -%}
     {%- set relation = ref(model_name) -%}
     {%- set last = twilio_last_build_of(model_name) if execute else none -%}
-    {%- set full = last is none -%}
-    {%- if not full -%}
-        {%- set full = run_query("select exists (" ~ twilio_last_build_log(model_name, last) ~ " and changes.key is null)").columns[0].values()[0] -%}
-    {%- endif -%}
-    {%- if full %}
+    {%- if last is none or last.full %}
     select distinct {{ names | join(', ') }} from {{ relation }}
     {%- else %}
     select
