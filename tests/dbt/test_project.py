@@ -8,7 +8,7 @@ import re
 
 from twilio_assets.instances import Instance, SyncSettings
 
-from .conftest import Build, copy_project, query, run_dbt
+from .conftest import Build, connect, copy_project, query, run_dbt
 
 LAYERS = {
     "staging": "twilio_staging",
@@ -86,13 +86,50 @@ def test_every_key_is_unique_and_not_null(dbt_build: Build):
         key = next(iter(node["columns"]))  # each model leads with its key
         assert key.endswith("_key"), name
         kinds = {t["test_metadata"]["name"] for t in tests.get(key, [])}
-        assert "not_null" in kinds, f"{name}.{key}: {kinds}"
+        assert "not_null" in kinds or key in not_null_columns(tests), f"{name}.{key}: {kinds}"
         if "unique" not in kinds:
             assert unique_in_postgres(dbt_build, node, key), f"{name}.{key}: neither tested nor enforced unique"
         if name.startswith("fct_"):  # grain test on every mart
             assert "unique_combination_of_columns" in {
                 t["test_metadata"]["name"] for t in tests.get(None, []) if t.get("test_metadata")
             }
+
+
+def not_null_columns(tests: dict[str, list[dict]]) -> set[str]:
+    """The columns a model-level `not_null_columns` test checks."""
+    return {
+        column
+        for test in tests.get(None, [])
+        if test.get("test_metadata", {}).get("name") == "not_null_columns"
+        for column in test["test_metadata"]["kwargs"]["column_names"]
+    }
+
+
+def test_a_null_in_any_checked_column_fails_not_null_columns(dbt_build: Build):
+    """The test's own SQL, run in a transaction where a checked column of one row is NULL: it names
+    that column (and only it), and reports nothing once the change is rolled back."""
+    model = dbt_build.models()["fct_calls"]
+    test = next(
+        t for t in attached_tests(dbt_build, model["unique_id"])[None] if t["name"].startswith("not_null_columns")
+    )
+    columns = test["test_metadata"]["kwargs"]["column_names"]
+    assert len(columns) > 1
+    compiled = test["compiled_code"]
+    table = f'"{model["schema"]}"."{model["alias"]}"'
+    connection = connect(dbt_build.warehouse.env)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"select * from ({compiled}) as failures")
+            assert cursor.fetchall() == []
+            cursor.execute(
+                f"update {table} set {columns[-1]} = null where call_key = (select min(call_key) from {table})"
+            )
+            assert cursor.rowcount == 1
+            cursor.execute(f"select * from ({compiled}) as failures")
+            assert cursor.fetchall() == [(columns[-1], 1)]
+        connection.rollback()
+    finally:
+        connection.close()
 
 
 def unique_in_postgres(build: Build, node: dict, key: str) -> bool:
