@@ -27,7 +27,8 @@ feedback as (
 ),
 
 legs as (
-    select call_key, root_call_key, account_sid from {{ ref('int_twilio__call_legs') }}
+    select call_key, root_call_key, account_sid
+    from {{ twilio_rows_matching(ref('int_twilio__call_legs'), 'call_key', 'select call_key from feedback', since) }} as legs
 ),
 
 linked as (

@@ -31,11 +31,13 @@ participants as (
 ),
 
 conferences as (
-    select conference_key, account_sid from {{ ref('int_twilio__conferences') }}
+    select conference_key, account_sid
+    from {{ twilio_rows_matching(ref('int_twilio__conferences'), 'conference_key', 'select conference_key from participants', since) }} as conferences
 ),
 
 legs as (
-    select call_key, root_call_key, account_sid, price, duration_seconds from {{ ref('int_twilio__call_legs') }}
+    select call_key, root_call_key, account_sid, price, duration_seconds
+    from {{ twilio_rows_matching(ref('int_twilio__call_legs'), 'call_key', 'select call_key from participants', since) }} as legs
 ),
 
 linked as (

@@ -26,7 +26,8 @@ conferences as (
 ),
 
 legs as (
-    select call_key, account_sid from {{ ref('int_twilio__call_legs') }}
+    select call_key, account_sid
+    from {{ twilio_rows_matching(ref('int_twilio__call_legs'), 'call_key', 'select ending_call_key as call_key from conferences', since) }} as legs
 ),
 
 linked as (

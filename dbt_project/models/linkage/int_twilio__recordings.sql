@@ -32,11 +32,13 @@ recordings as (
 ),
 
 legs as (
-    select call_key, root_call_key, account_sid from {{ ref('int_twilio__call_legs') }}
+    select call_key, root_call_key, account_sid
+    from {{ twilio_rows_matching(ref('int_twilio__call_legs'), 'call_key', 'select call_key from recordings', since) }} as legs
 ),
 
 conferences as (
-    select conference_key, account_sid from {{ ref('int_twilio__conferences') }}
+    select conference_key, account_sid
+    from {{ twilio_rows_matching(ref('int_twilio__conferences'), 'conference_key', 'select conference_key from recordings', since) }} as conferences
 ),
 
 linked as (

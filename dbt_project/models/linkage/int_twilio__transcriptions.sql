@@ -30,7 +30,7 @@ transcriptions as (
 
 recordings as (
     select recording_key, account_sid, root_call_key, resolved_conference_key, started_at
-    from {{ ref('int_twilio__recordings') }}
+    from {{ twilio_rows_matching(ref('int_twilio__recordings'), 'recording_key', 'select recording_key from transcriptions', since) }} as recordings
 ),
 
 linked as (

@@ -4,7 +4,8 @@
     rows read follow the project's `where` (the rows the last build wrote; macros/last_build.sql). -#}
 {% test not_null_columns(model, column_names) %}
 select checked.column_name, count(*) as null_rows
-from {{ model }} as tested
+-- `model` may come aliased already (a filtered subquery), hence the select around it.
+from (select * from {{ model }}) as tested
 cross join lateral (
     values
     {%- for column in column_names %}
