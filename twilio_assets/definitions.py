@@ -19,7 +19,7 @@ def defs() -> dg.Definitions:
     # Imported here so that importing the package stays cheap (the sandbox and tests need no Dagster).
     # The instances: the instances file's and those declared as components (twilio_assets/defs_components/).
     from .components import load_settings_with_components
-    from .defs.automation import sync_job, sync_schedule
+    from .defs.automation import step_executor, sync_job, sync_schedule
     from .defs.dbt_models import build_dbt_definitions
     from .defs.raw_assets import build_raw_asset_checks, build_raw_assets, raw_asset_key
     from .defs.resources import resources_for
@@ -40,5 +40,6 @@ def defs() -> dg.Definitions:
         jobs=[job],
         schedules=[sync_schedule(settings, job, raw_keys, model_keys)],
         resources=resources_for(settings),
+        executor=step_executor(),
     )
     return dg.Definitions.merge(sync, dbt)

@@ -50,8 +50,9 @@ def test_the_sync_job_runs_a_pod_per_step_when_k8s_is_chosen(monkeypatch):
         "twilio_sync_job"
     )
     assert job.executor_def.name == "k8s"
-    # The step limit is the k8s executor's own config key, which it validates.
-    config = job.run_config_schema.config_type
-    from dagster._config import validate_config
-
-    assert validate_config(config, {"execution": {"config": {"max_concurrent": MAX_CONCURRENT_STEPS}}}).success
+    # Configured in full by the deployment: the step limit is set, and no launch can pick another image.
+    assert dg.validate_run_config(job, {}) is not None
+    with pytest.raises(dg.DagsterInvalidConfigError, match="unexpected config entr"):
+        dg.validate_run_config(job, {"execution": {"config": {"job_image": "attacker/image"}}})
+    with pytest.raises(dg.DagsterInvalidConfigError, match="unexpected config entr"):
+        dg.validate_run_config(job, {"execution": {"config": {"max_concurrent": MAX_CONCURRENT_STEPS + 1}}})

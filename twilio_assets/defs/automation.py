@@ -17,18 +17,21 @@ RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
-def sync_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
-    """TWILIO_ASSETS_EXECUTOR picks where its steps run: `celery` (Celery workers), `k8s` (a Kubernetes
-    Job per step), or, unset, local processes; a few steps at a time except on Celery, where the
-    workers' number bounds them."""
-    from ..distributed.executor import execution_for
+def step_executor() -> dg.ExecutorDefinition:
+    """Where every job's steps run (the sync job's and a Materialize click's alike): TWILIO_ASSETS_EXECUTOR
+    picks `celery` (Celery workers), `k8s` (a Kubernetes Job per step), or, unset, local processes; a few
+    steps at a time except on Celery, where the workers' number bounds them."""
+    from ..distributed.executor import executor_for
     from ..distributed.settings import selected_executor
 
-    execution = execution_for(selected_executor(), MAX_CONCURRENT_STEPS)
+    return executor_for(selected_executor(), MAX_CONCURRENT_STEPS)
+
+
+def sync_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
         SYNC_JOB,
         selection=selection,
-        **execution,
+        executor_def=step_executor(),
         description=(
             "Sync every Twilio collection of every instance for the selected days, then rebuild the dbt "
             "models. Launch it with a partition range for a backfill; the schedule launches it with today "

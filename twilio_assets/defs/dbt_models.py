@@ -36,6 +36,7 @@ from ..dbt import dbt_executable
 from ..dbt.build_figures import figures_for, profile_connection_settings
 from ..dbt.ceiling import explain_build_failure, statement_ceiling
 from ..warehouse import connect
+from .resources import sealed
 
 DBT_DOCS_URL_ENV = "DBT_DOCS_URL"
 DEFAULT_DBT_DOCS_URL = "http://127.0.0.1:8580"
@@ -178,7 +179,12 @@ def build_dbt_definitions(project: DbtProject | None = None, docs_base_url: str 
 
     return dg.Definitions(
         assets=[twilio_dbt_models],
-        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable())},
+        resources={
+            "dbt": sealed(
+                lambda: DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+                "dbt, run from the project's own virtualenv on the packaged dbt project.",
+            )
+        },
     )
 
 

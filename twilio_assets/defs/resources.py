@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import Any, cast
@@ -21,7 +22,8 @@ class TwilioResource(dg.ConfigurableResource):
     Authentication, in order of preference when several are set: an OAuth 2.0 refresh token (with
     the OAuth app's client ID + secret; from `python -m twilio_assets.connect`), OAuth 2.0 client
     credentials (an OAuth app), an API key SID + secret, or the Account SID + Auth Token. Bind secrets
-    with `dg.EnvVar` only, so they never appear in run config or the event log.
+    with `dg.EnvVar` only, so they never appear in the event log; the code location binds it through
+    `sealed` (below), so no run config can change it.
     """
 
     account_sid: str | None = Field(default=None, description="The account to sync (AC…).")
@@ -181,14 +183,13 @@ def _env_or_none(name: str, environ: dict[str, str]) -> dg.EnvVar | None:
 
 
 def twilio_resource_for(instance: Instance, environ: dict[str, str] | None = None) -> TwilioResource:
+    """The instance's resource, bound to its own variables (`<env_prefix>ACCOUNT_SID`, …) and nothing else:
+    an instance without `<env_prefix>BASE_URL` talks to Twilio, never to another instance's stand-in."""
     environ = dict(os.environ if environ is None else environ)
     fields: dict[str, Any] = {
         suffix.lower(): _env_or_none(instance.env_name(suffix), environ)
         for suffix in (*CREDENTIAL_SUFFIXES, *CONNECTION_SUFFIXES, *PRIVACY_SUFFIXES)
     }
-    if fields["base_url"] is None and instance.env_prefix != "TWILIO_":
-        # One stand-in (the sandbox) usually serves every instance: fall back to the shared setting.
-        fields["base_url"] = _env_or_none("TWILIO_BASE_URL", environ)
     return TwilioResource(
         env_prefix=instance.env_prefix,
         max_in_flight=instance.max_in_flight,
@@ -196,8 +197,44 @@ def twilio_resource_for(instance: Instance, environ: dict[str, str] | None = Non
     )
 
 
-def resources_for(settings: SyncSettings) -> dict[str, dg.ConfigurableResource]:
-    resources: dict[str, dg.ConfigurableResource] = {"warehouse": WarehouseResource()}
+def sealed(build: Callable[[], object], description: str) -> dg.ResourceDefinition:
+    """A resource that takes no run config: built from the deployment (its environment and files) when a
+    step starts. A ConfigurableResource bound directly would let anyone who can launch a run (the
+    Launchpad, GraphQL) replace its fields: point the credentials at another host, read any variable
+    through `{"env": ...}`, or choose the dbt executable."""
+
+    def build_at_step_start(_: dg.InitResourceContext) -> object:
+        return build()
+
+    return dg.ResourceDefinition(resource_fn=build_at_step_start, config_schema={}, description=description)
+
+
+def sealed_io_manager() -> dg.IOManagerDefinition:
+    """Dagster's filesystem IO manager under the instance's storage folder, with no `base_dir` to set at launch.
+    (No asset here hands a value to another; this only replaces the default's launch-time config.)"""
+
+    def build_at_step_start(context: dg.InitResourceContext) -> dg.IOManager:
+        return dg.FilesystemIOManager().create_io_manager(context)
+
+    return dg.IOManagerDefinition(resource_fn=build_at_step_start, config_schema={})
+
+
+def resources_for(settings: SyncSettings) -> dict[str, dg.ResourceDefinition]:
+    """Every resource the code location binds, sealed (see `sealed`)."""
+    resources: dict[str, dg.ResourceDefinition] = {
+        "warehouse": sealed(
+            WarehouseResource, "The PostgreSQL warehouse, from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE."
+        ),
+        "io_manager": sealed_io_manager(),
+    }
     for instance in settings.instances:
-        resources[instance.resource_key] = twilio_resource_for(instance)
+        resources[instance.resource_key] = sealed(
+            functools.partial(_twilio_resource_now, instance),
+            f"Twilio account(s) of instance {instance.name!r}, from the {instance.env_prefix}* variables.",
+        )
     return resources
+
+
+def _twilio_resource_now(instance: Instance) -> TwilioResource:
+    # Reads the variables set when the step starts and resolves them (EnvVar values become strings).
+    return twilio_resource_for(instance).process_config_and_initialize()
