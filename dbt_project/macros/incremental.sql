@@ -65,8 +65,50 @@
             the table anew and swapping it in costs a fraction of deleting and inserting every row with
             its old row logged (2 s against 16 s for fct_messages' 302,400 rows). -#}
         {%- do twilio_build_in_full() -%}
+    {%- elif twilio_inputs_past_budget(since) -%}
+        {%- do twilio_build_in_full() -%}
+        {{ return(none) }}
     {%- endif -%}
     {{ return(since) }}
+{% endmacro %}
+
+
+{#- How many keys an incremental build of the current model may rewrite, or log entries of its inputs
+    read, before building it in full costs less: `twilio_incremental_rebuild_share` (a var, default 0.2)
+    of the table's rows, and never under `twilio_incremental_min_keys` (default 1000; a model's
+    `min_keys` overrides it: the daily aggregates, whose every key is a day of an account's calls and
+    messages, set 50; that floor counts keys, which are days there, so the log entries read, a call or a
+    message each, keep the general floor: `model_floor=false`). -#}
+{% macro twilio_rebuild_budget(row_count, model_floor=true) %}
+    {%- set min_keys = model.config.get('twilio_min_keys') if model_floor else none -%}
+    {{ return([
+        (var('twilio_incremental_rebuild_share', 0.2) | float) * (row_count or 0),
+        (var('twilio_incremental_min_keys', 1000) if min_keys is none else min_keys) | int,
+    ] | max) }}
+{% endmacro %}
+
+
+{#- Whether the change logs of the model's incremental inputs hold more entries since `since` than its
+    budget. Finding the affected keys reads each of those entries (a lookup per changed call leg, say),
+    so a small model over a busy input (2,000 conferences looking through 20,000 rewritten call legs)
+    costs more that way than rebuilt from scratch: then it is built in full without computing them.
+    Counted up to the budget only, through the log's (model, changed_at) index. -#}
+{% macro twilio_inputs_past_budget(since) %}
+    {%- if flags.WHICH not in ['run', 'build'] or not since.inputs -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set budget = twilio_rebuild_budget(since.row_count, model_floor=false) | int -%}
+    {%- set counted = run_query(
+        "select count(*) from (select 1 from " ~ twilio_state_schema() ~ ".incremental_changes "
+        ~ "where model = any(array[" ~ (since.inputs | join(', ')) ~ "]::text[]) and key is not null "
+        ~ "and changed_at > " ~ since.log ~ " limit " ~ (budget + 1) ~ ") as entries"
+    ) -%}
+    {%- if counted.rows[0][0] > budget -%}
+        {{ log(model.name ~ ": its inputs rewrote more than the " ~ budget ~ " keys an incremental build "
+            ~ "reads; building it in full", info=True) }}
+        {{ return(true) }}
+    {%- endif -%}
+    {{ return(false) }}
 {% endmacro %}
 
 
@@ -82,11 +124,9 @@
 {#- The keys an incremental build rewrites, computed once, before the model's statement: `keys_sql`
     (the model's affected keys) runs into a temporary table of this session, which is analyzed and
     counted. Returns `since` with `affected` (that table) for the model to read, or none when the
-    change set is past the model's budget: then the model is built in full instead (see
-    `should_full_refresh` below), since rewriting most of a table key by key costs more than building
-    it again. The budget is `twilio_incremental_rebuild_share` (a var, default 0.2) of the table's rows,
-    and never under `twilio_incremental_min_keys` (default 1000; a model's `min_keys` overrides it:
-    the daily aggregates, whose every key is a day of an account's calls and messages, set 50).
+    change set is past the model's budget (`twilio_rebuild_budget`): then the model is built in full
+    instead (see `should_full_refresh` below), since rewriting most of a table key by key costs more
+    than building it again.
     Why a table: the planner then knows how many keys there are. Estimated from a CTE, a few thousand
     keys looked like one to two hundred, and nested loops re-ran whole subtrees per key (a tick after
     a backfill ran for more than 15 minutes instead of seconds).
@@ -122,12 +162,8 @@
         ~ "select (select count(*) from " ~ keys_table ~ "), "
         ~ "(select row_count from " ~ state ~ ".incremental_watermarks where model = '" ~ model.name ~ "')"
     ) -%}
-    {%- set key_count, row_count = counted.rows[0][0], counted.rows[0][1] -%}
-    {%- set min_keys = model.config.get('twilio_min_keys') -%}
-    {%- set budget = [
-        (var('twilio_incremental_rebuild_share', 0.2) | float) * (row_count or 0),
-        (var('twilio_incremental_min_keys', 1000) if min_keys is none else min_keys) | int,
-    ] | max -%}
+    {%- set key_count = counted.rows[0][0] -%}
+    {%- set budget = twilio_rebuild_budget(counted.rows[0][1]) -%}
     {%- if key_count > budget -%}
         {{ log(model.name ~ ": " ~ key_count ~ " keys changed, more than the " ~ (budget | int)
             ~ " an incremental build rewrites; building it in full", info=True) }}
@@ -252,6 +288,7 @@
     {%- endfor -%}
     {%- set found = run_query(
         "select w.changes_since::text, w.checksum is not distinct from '" ~ model.checksum.checksum ~ "', "
+        ~ "w.row_count, "
         ~ "exists (select 1 from " ~ state ~ ".incremental_changes as c where c.key is null "
         ~ "and c.model = any(array[" ~ (parents | join(', ')) ~ "]::text[]) and c.changed_at > w.changes_since) "
         ~ "from " ~ state ~ ".incremental_watermarks as w "
@@ -261,7 +298,7 @@
         {{ log(model.name ~ ": no watermark, building every key", info=False) }}
         {{ return(none) }}
     {%- endif -%}
-    {%- set since, same_sql, parent_rebuilt = found.rows[0][0], found.rows[0][1], found.rows[0][2] -%}
+    {%- set since, same_sql, row_count, parent_rebuilt = found.rows[0] -%}
     {%- if not same_sql or parent_rebuilt -%}
         {{ log(model.name ~ ": the model changed or an input was rebuilt in full; building it in full", info=True) }}
         {{ return(none) }}
@@ -269,6 +306,8 @@
     {{ return({
         'log': "'" ~ since ~ "'::timestamptz",
         'raw': "('" ~ since ~ "'::timestamptz - interval '" ~ var('twilio_incremental_margin', '15 minutes') ~ "')",
+        'row_count': row_count,
+        'inputs': parents,
     }) }}
 {% endmacro %}
 
