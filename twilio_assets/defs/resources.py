@@ -110,7 +110,7 @@ class TwilioResource(dg.ConfigurableResource):
 
         `shared_slots` extend the in-flight budget across processes (see `warehouse.slots`)."""
         self.require_account_sid()
-        hosts = Hosts.build(base_url=self.base_url, region=self.region, edge=self.edge)
+        hosts = Hosts.build(base_url=self.base_url, region=self.region, edge=self.edge, env_prefix=self.env_prefix)
         options = dict(
             page_size=self.page_size,
             max_attempts=self.max_attempts,
