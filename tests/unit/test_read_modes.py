@@ -18,6 +18,10 @@ from twilio_assets.window import Window
 
 UTC = dt.UTC
 ACCOUNT = "AC" + "a" * 32
+# Parent SIDs of the per-parent tests: they go into URL paths, so they must have a SID's shape.
+CF1, CF2, MG1, MG2, FW1, FN1, FN2 = (
+    prefix + f"{n:032x}" for n, prefix in enumerate(("CF", "CF", "MG", "MG", "FW", "FN", "FN"), start=1)
+)
 DAYS = (dt.date(2026, 3, 8), dt.date(2026, 3, 10))
 
 
@@ -81,16 +85,16 @@ def test_per_parent_lists_children_of_each_parent_and_scopes_exactly_the_listed_
     plan = BY_NAME["conference_participants"].read.plan(request("conference_participants", DAYS[1], DAYS[1]))
     (parents,) = plan.listings()
     assert parents.url.endswith("/v1/Conferences") and parents.list_key == "conferences"
-    accepted = plan.accept(parents, [{"conference_sid": "CF1"}, {"conference_sid": "CF2"}, {"conference_sid": None}])
+    accepted = plan.accept(parents, [{"conference_sid": CF1}, {"conference_sid": CF2}, {"conference_sid": None}])
     assert accepted.records == []
     first, second = accepted.more
-    assert first.url.endswith("/v1/Conferences/CF1/Participants") and second.context.parent == "CF2"
+    assert first.url.endswith(f"/v1/Conferences/{CF1}/Participants") and second.context.parent == CF2
     assert plan.parts() == []  # no child listed yet: nothing may be marked deleted
     plan.accept(first, [])  # a parent without participants is complete too
     assert plan.skip_on_error(second, refused(17002))
     (part,) = plan.parts()
-    assert "CF1" in str(part.predicate) and "CF2" not in str(part.predicate)
-    assert "children of CF2" in plan.unreadable
+    assert CF1 in str(part.predicate) and CF2 not in str(part.predicate)
+    assert f"children of {CF2}" in plan.unreadable
 
 
 def test_sent_or_pending_reads_the_unsent_block_until_the_first_sent_message():
@@ -241,12 +245,12 @@ def test_per_parent_over_a_whole_parent_list_scopes_every_row_but_the_refused_pa
     plan = numbers.read.plan(request_for(numbers))
     (services,) = plan.listings()  # the whole list, not one per day
     assert services.url == "https://host.example/v1/Services" and services.list_key == "services"
-    first, second = plan.accept(services, [{"sid": "MG1"}, {"sid": "MG2"}]).more
-    assert first.url == "https://host.example/v1/Services/MG1/PhoneNumbers"
-    plan.accept(first, [{"sid": "PN1", "service_sid": "MG1"}])
+    first, second = plan.accept(services, [{"sid": MG1}, {"sid": MG2}]).more
+    assert first.url == f"https://host.example/v1/Services/{MG1}/PhoneNumbers"
+    plan.accept(first, [{"sid": "PN1", "service_sid": MG1}])
     assert plan.skip_on_error(second, refused(20004))
     (part,) = plan.parts()
-    assert "true" in repr(part.predicate) and "MG2" in repr(part.predicate) and "not" in repr(part.predicate)
+    assert "true" in repr(part.predicate) and MG2 in repr(part.predicate) and "not" in repr(part.predicate)
     # If the parents themselves cannot be listed, nothing may be marked deleted.
     again = numbers.read.plan(request_for(numbers))
     assert again.skip_on_error(next(iter(again.listings())), refused(20004)) and again.parts() == []
@@ -275,16 +279,16 @@ def test_per_parent_through_grandparents_fills_every_placeholder_and_keeps_only_
     )
     plan = steps.read.plan(request_for(steps, DAYS[1], DAYS[1]))
     (flows,) = plan.listings()
-    (executions,) = plan.accept(flows, [{"sid": "FW1"}]).more
-    assert executions.url == "https://host.example/v2/Flows/FW1/Executions"
+    (executions,) = plan.accept(flows, [{"sid": FW1}]).more
+    assert executions.url == f"https://host.example/v2/Flows/{FW1}/Executions"
     assert executions.params["DateCreatedFrom"] == "2026-03-10T00:00:00Z"
-    found = [{"sid": "FN1", "flow_sid": "FW1"}, {"sid": "FN2", "flow_sid": "FW1", "status": "skip-me"}]
+    found = [{"sid": FN1, "flow_sid": FW1}, {"sid": FN2, "flow_sid": FW1, "status": "skip-me"}]
     (children,) = plan.accept(executions, found).more
-    assert children.url == "https://host.example/v2/Flows/FW1/Executions/FN1/Steps"
+    assert children.url == f"https://host.example/v2/Flows/{FW1}/Executions/{FN1}/Steps"
     assert plan.parts() == []  # no step listed yet
     plan.accept(children, [])
     (part,) = plan.parts()
-    assert "FN1" in repr(part.predicate) and "FN2" not in repr(part.predicate)
+    assert FN1 in repr(part.predicate) and FN2 not in repr(part.predicate)
     with pytest.raises(ValueError, match="needs"):
         entry(
             "bad",
@@ -313,6 +317,6 @@ def test_per_parent_with_children_per_day_scopes_the_childrens_own_days():
     assert executions.day_column == "date_created"
     plan = executions.read.plan(request_for(executions))
     (flows,) = plan.listings()
-    per_day = plan.accept(flows, [{"sid": "FW1"}]).more
+    per_day = plan.accept(flows, [{"sid": FW1}]).more
     assert [listing.label for listing in per_day] == ["2026-03-10", "2026-03-09", "2026-03-08"]
     assert [part.label for part in plan.parts()] == ["2026-03-08", "2026-03-09", "2026-03-10"]

@@ -23,17 +23,19 @@ class TwilioResource(dg.ConfigurableResource):
     the OAuth app's client ID + secret; from `python -m twilio_assets.connect`), OAuth 2.0 client
     credentials (an OAuth app), an API key SID + secret, or the Account SID + Auth Token. Bind secrets
     with `dg.EnvVar` only, so they never appear in the event log; the code location binds it through
-    `sealed` (below), so no run config can change it.
+    `sealed` (below), so no run config can change it. Secret fields are left out of `repr` and `str`
+    (`repr=False`).
     """
 
     account_sid: str | None = Field(default=None, description="The account to sync (AC…).")
-    auth_token: str | None = Field(default=None, description="The account's Auth Token.")
+    auth_token: str | None = Field(default=None, repr=False, description="The account's Auth Token.")
     api_key_sid: str | None = Field(default=None, description="An API key SID (SK…), with api_key_secret.")
-    api_key_secret: str | None = Field(default=None, description="The API key's secret.")
+    api_key_secret: str | None = Field(default=None, repr=False, description="The API key's secret.")
     oauth_client_id: str | None = Field(default=None, description="An OAuth app's client ID, with oauth_client_secret.")
-    oauth_client_secret: str | None = Field(default=None, description="The OAuth app's client secret.")
+    oauth_client_secret: str | None = Field(default=None, repr=False, description="The OAuth app's client secret.")
     oauth_refresh_token: str | None = Field(
         default=None,
+        repr=False,
         description=(
             "A refresh token of an authorization-code OAuth app (from `python -m twilio_assets.connect`), with "
             "oauth_client_id and oauth_client_secret; preferred over every other method when set."
@@ -51,7 +53,9 @@ class TwilioResource(dg.ConfigurableResource):
     env_prefix: str = Field(
         default="TWILIO_", description="Prefix of the variables holding these settings, for messages."
     )
-    hash_key: str | None = Field(default=None, description="Secret key for properties stored as keyed hashes.")
+    hash_key: str | None = Field(
+        default=None, repr=False, description="Secret key for properties stored as keyed hashes."
+    )
     max_in_flight: int = Field(
         default=8,
         ge=1,
@@ -112,7 +116,7 @@ class TwilioResource(dg.ConfigurableResource):
 
         `shared_slots` extend the in-flight budget across processes (see `warehouse.slots`)."""
         self.require_account_sid()
-        hosts = Hosts.build(base_url=self.base_url, region=self.region, edge=self.edge)
+        hosts = Hosts.build(base_url=self.base_url, region=self.region, edge=self.edge, env_prefix=self.env_prefix)
         options = dict(
             page_size=self.page_size,
             max_attempts=self.max_attempts,
@@ -131,7 +135,14 @@ class TwilioResource(dg.ConfigurableResource):
                 because=f"{self._var('OAUTH_REFRESH_TOKEN')} is set",
             )
             refresh_token = cast(str, self.oauth_refresh_token)  # auth_method() chose it because it is set
-            return TwilioClient.with_oauth_refresh_token(client_id, client_secret, refresh_token, hosts, **options)
+            return TwilioClient.with_oauth_refresh_token(
+                client_id,
+                client_secret,
+                refresh_token,
+                hosts,
+                refresh_token_variable=self._var("OAUTH_REFRESH_TOKEN"),
+                **options,
+            )
         if method == "oauth":
             client_id, client_secret = self._require_pair(
                 "OAUTH_CLIENT_ID", self.oauth_client_id, "OAUTH_CLIENT_SECRET", self.oauth_client_secret

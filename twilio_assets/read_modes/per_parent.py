@@ -23,6 +23,7 @@ from typing import Any
 
 from psycopg2 import sql
 
+from ..twilio_api.sids import require_sid
 from .base import EVERY_ROW, Accepted, Index, Listing, Part, ReadMode, ReadPlan, ReadRequest, column_in, require_column
 from .day_filter import on_day
 from .day_params import DayParams
@@ -152,6 +153,11 @@ class PerParentPlan(ReadPlan):
             found = {name: record.get(source) for name, source in level.fields.items()}
             if not all(found.values()):
                 continue  # a parent without the IDs its children's path needs has no listable children
+            for name, value in found.items():
+                # Each value goes into a URL path: only a SID may (not `../..` or `x?y`).
+                require_sid(
+                    value, where=f"{self.request.collection.name}: {level.fields[name]!r} of a record at {level.path}"
+                )
             values = {**dict(ctx.values), **{k: str(v) for k, v in found.items()}}
             if ctx.depth + 1 < len(self._levels):
                 more.extend(self._level_listings(ctx.depth + 1, values))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..twilio_api import TwilioClient
+from ..twilio_api.sids import require_sid
 
 
 def resolve_accounts(client: TwilioClient, main_account_sid: str, selection: str | Sequence[str]) -> list[str]:
@@ -20,5 +21,6 @@ def resolve_accounts(client: TwilioClient, main_account_sid: str, selection: str
         for account in page.records:
             sid = account.get("sid")
             if sid and sid != main_account_sid and account.get("status") != "closed":
-                accounts.append(sid)
+                # Each goes into the URL paths of every per-account listing.
+                accounts.append(require_sid(sid, where=f"'sid' of a record at {url}"))
     return accounts

@@ -2,7 +2,16 @@
 
 from .auth import BasicAuth, OAuthClientCredentials, OAuthRefreshToken
 from .client import MAX_PAGE_SIZE, OAuthGrant, Page, RequestStats, TwilioClient
-from .errors import ConfigurationError, TransientError, TwilioAPIError, TwilioError, UnexpectedResponse
+from .errors import (
+    ConfigurationError,
+    RedirectRefused,
+    RefreshTokenRotated,
+    ResponseTooLarge,
+    TransientError,
+    TwilioAPIError,
+    TwilioError,
+    UnexpectedResponse,
+)
 from .hosts import Hosts
 from .limiter import InFlightLimit, SharedSlots
 
@@ -17,6 +26,9 @@ __all__ = [
     "OAuthGrant",
     "OAuthRefreshToken",
     "Page",
+    "RedirectRefused",
+    "RefreshTokenRotated",
+    "ResponseTooLarge",
     "RequestStats",
     "TransientError",
     "TwilioAPIError",

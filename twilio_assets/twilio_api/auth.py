@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from .errors import RefreshTokenRotated
+
 
 class Authenticator(Protocol):
     description: str
@@ -82,8 +84,10 @@ class OAuthRefreshToken(OAuthClientCredentials):
     token at Twilio's token endpoint, cached and renewed like client-credentials tokens (a little before
     they expire, and once more after a 401).
 
-    `redeem(refresh_token)` returns (access_token, lifetime_seconds, refresh_token_or_None); should Twilio
-    answer a new refresh token (rotation), it is used from then on, in memory only."""
+    `redeem(refresh_token)` returns (access_token, lifetime_seconds, refresh_token_or_None). Twilio's
+    documentation does not say it rotates refresh tokens, and the sandbox does not. Should it answer a
+    different one, that is refused (RefreshTokenRotated): the new token would live in this process only,
+    while every other step and run redeems the configured one, which Twilio may then refuse."""
 
     def __init__(
         self,
@@ -91,21 +95,30 @@ class OAuthRefreshToken(OAuthClientCredentials):
         refresh_token: str,
         redeem: Callable[[str], tuple[str, float, str | None]],
         description: str,
+        variable: str = "TWILIO_OAUTH_REFRESH_TOKEN",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not refresh_token:
             raise ValueError("an OAuth refresh token is required")
         self._refresh_token = refresh_token
         self._redeem = redeem
-        self.rotations = 0
+        self.variable = variable
         super().__init__(fetch_token=self._renew, description=description, clock=clock)
 
     def _renew(self) -> tuple[str, float]:
         # Called under the lock held by header(): one redemption at a time.
-        token, lifetime, rotated = self._redeem(self._refresh_token)
-        if rotated and rotated != self._refresh_token:
-            self._refresh_token = rotated
-            self.rotations += 1
+        token, lifetime, answered = self._redeem(self._refresh_token)
+        if answered and answered != self._refresh_token:
+            # Neither token is kept or shown: the one Twilio answered is dropped here.
+            raise RefreshTokenRotated(
+                f"Twilio's token endpoint answered a new refresh token in exchange for the one in {self.variable} "
+                "(it rotated it). twilio_assets has no safe place to keep a rotated token where every step and "
+                "run would read it, and Twilio may no longer accept the old one, so the run stops instead of "
+                f"going on with a token only this process knows. Fix: run `python -m twilio_assets.connect "
+                f"--instance <name>` and set {self.variable} to the refresh token it gives; if Twilio rotates it "
+                "again, this OAuth app cannot be used here: authenticate with an API key or an OAuth app's "
+                "client credentials instead."
+            )
         return token, lifetime
 
     def __repr__(self) -> str:  # never show the refresh token

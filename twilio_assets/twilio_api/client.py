@@ -1,34 +1,45 @@
-"""A small Twilio REST client: one pooled session, retries with backoff, pages followed as Twilio gives them."""
+"""A small Twilio REST client: one pooled session, retries with backoff, pages followed as Twilio gives them.
+
+Every request it sends is bounded: no redirect is followed (a request carries credentials, and Twilio
+does not redirect API calls), a body is read up to a cap, and the whole exchange has a deadline."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import orjson
 import requests
 import tenacity
-from requests.adapters import HTTPAdapter
 
 from .auth import Authenticator, BasicAuth, OAuthClientCredentials, OAuthRefreshToken
 from .errors import (
     ConfigurationError,
+    RedirectRefused,
+    ResponseTooLarge,
     TransientError,
     TwilioAPIError,
     UnexpectedResponse,
 )
-from .hosts import Hosts
+from .hosts import Hosts, is_loopback, shown_url
 from .limiter import InFlightLimit
+from .transport import Deadline, DeadlineAdapter
 
 MAX_PAGE_SIZE = 1000
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "twilio_assets/0.1 (+python-requests)"
+# A page of 1000 records is a few MB; far more is not a Twilio page (a wrong host, a hostile proxy).
+MAX_BODY_BYTES = 64 * 2**20
+# The whole of one request, from sending it to the last byte of the answer, whatever the server's pace.
+DEADLINE_SECONDS = 300.0
+_CHUNK_BYTES = 64 * 2**10
 
 
 @dataclass
@@ -69,6 +80,25 @@ class _Answer:
     text: str
 
 
+@dataclass(frozen=True)
+class _Received:
+    """One HTTP answer, read whole (within the cap and the deadline)."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    body: bytes
+    encoding: str | None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode(self.encoding or "utf-8", errors="replace")
+
+
+def _no_credentials(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    # An explicit "no auth" so requests does not add credentials from ~/.netrc either.
+    return request
+
+
 class _WaitRetryAfterOrJitter(tenacity.wait.wait_base):
     """Honour Retry-After when Twilio sends it; otherwise exponential backoff with full jitter."""
 
@@ -83,7 +113,7 @@ class _WaitRetryAfterOrJitter(tenacity.wait.wait_base):
         return self._jitter(retry_state)
 
 
-def _retry_after_seconds(response: requests.Response) -> float | None:
+def _retry_after_seconds(response: _Received) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
         return None
@@ -110,12 +140,16 @@ class TwilioClient:
         sleep: Callable[[float], None] = time.sleep,
         on_retry: Callable[[str], None] | None = None,
         limit: InFlightLimit | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        deadline_seconds: float = DEADLINE_SECONDS,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
         self.hosts = hosts
         self.page_size = page_size
         self.timeout = timeout
+        self.max_body_bytes = max_body_bytes
+        self.deadline_seconds = deadline_seconds
         self.stats = RequestStats()
         self.credentials_hint = credentials_hint
         self._auth = authenticator
@@ -127,7 +161,7 @@ class TwilioClient:
         self.limit = limit or InFlightLimit(1)
         self._session = requests.Session()
         pool = max(16, self.limit.budget)
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool, max_retries=0)
+        adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=pool, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -145,9 +179,17 @@ class TwilioClient:
 
     @classmethod
     def with_oauth_refresh_token(
-        cls, client_id: str, client_secret: str, refresh_token: str, hosts: Hosts, **kwargs: Any
+        cls,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        hosts: Hosts,
+        *,
+        refresh_token_variable: str = "TWILIO_OAUTH_REFRESH_TOKEN",
+        **kwargs: Any,
     ) -> TwilioClient:
-        """Authenticate with access tokens redeemed from an OAuth refresh token (authorization-code flow)."""
+        """Authenticate with access tokens redeemed from an OAuth refresh token (authorization-code flow);
+        `refresh_token_variable` holds it, for messages."""
         kwargs.setdefault(
             "credentials_hint", "TWILIO_OAUTH_CLIENT_ID, TWILIO_OAUTH_CLIENT_SECRET and TWILIO_OAUTH_REFRESH_TOKEN"
         )
@@ -156,6 +198,7 @@ class TwilioClient:
             refresh_token=refresh_token,
             redeem=lambda current: client._redeem_refresh_token(client_id, client_secret, current),
             description=f"OAuth refresh token of client {client_id}",
+            variable=refresh_token_variable,
         )
         return client
 
@@ -165,6 +208,9 @@ class TwilioClient:
 
     def close(self) -> None:
         self._session.close()
+
+    def __repr__(self) -> str:  # the authenticator's repr names the method, never a secret
+        return f"TwilioClient({self._auth!r}, api={self.hosts.api})"
 
     def __enter__(self) -> TwilioClient:
         return self
@@ -214,33 +260,97 @@ class TwilioClient:
             response = self._send(method, url, headers={"Authorization": self._auth.header()}, **kwargs)
         return self._decode(method, url, response, kwargs.get("params"))
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+    def _send(
+        self, method: str, url: str, *, max_bytes: int | None = None, in_budget: bool = True, **kwargs: Any
+    ) -> _Received:
+        """One request, answered whole: no redirect followed, the body read up to `max_bytes` (the client's
+        cap by default), all of it within the deadline. `in_budget`: it counts against the account's
+        in-flight limit (Twilio's API does; a storage host does not)."""
         self.stats.add(requests=1)
+        shown = _display_url(url, kwargs.get("params"))
+        limit = self.max_body_bytes if max_bytes is None else max_bytes
+        response: requests.Response | None = None
+        deadline = Deadline(self.deadline_seconds)
         try:
-            # The slot is held until the whole body is read (requests reads it before returning).
-            with self.limit.slot():
-                response = self._session.request(method, url, timeout=self.timeout, **kwargs)
-            if response.status_code == 429:
-                self.limit.throttled()
-            elif response.status_code < 400:
-                self.limit.succeeded()
-            return response
+            # The slot is held until the whole body is read.
+            with self.limit.slot() if in_budget else contextlib.nullcontext(), deadline:
+                response = self._session.request(
+                    method, url, timeout=self.timeout, allow_redirects=False, stream=True, **kwargs
+                )
+                if 300 <= response.status_code < 400:
+                    raise self._redirect_refused(method, shown, response)
+                body = self._read_capped(response, limit, method, shown)
+                if deadline.expired:
+                    # A cut can also read as a normal end (headers ending early, a body without a length).
+                    raise requests.Timeout()
         except (
             requests.ConnectionError,
             requests.Timeout,
             requests.exceptions.ChunkedEncodingError,  # body cut short
             requests.exceptions.ContentDecodingError,
         ) as exc:
-            raise TransientError(
-                f"{type(exc).__name__} on {method} {_display_url(url, kwargs.get('params'))}"
-            ) from None
+            if deadline.expired:
+                raise TransientError(
+                    f"no complete answer within {self.deadline_seconds:g} s (the deadline of a whole request) "
+                    f"on {method} {shown}"
+                ) from None
+            raise TransientError(f"{type(exc).__name__} on {method} {shown}") from None
+        finally:
+            if response is not None:
+                response.close()  # after the deadline is disarmed: the connection may go back to the pool
+        if in_budget and response.status_code == 429:
+            self.limit.throttled()
+        elif in_budget and response.status_code < 400:
+            self.limit.succeeded()
+        return _Received(response.status_code, response.headers, body, response.encoding)
 
-    def _decode(self, method: str, url: str, response: requests.Response, params: Any) -> _Answer:
+    def _read_capped(self, response: requests.Response, limit: int, method: str, shown: str) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise self._too_large(method, shown, f"announced {int(declared)} bytes", limit)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(chunk_size=_CHUNK_BYTES):
+            size += len(chunk)
+            if size > limit:  # counted after decompression: a small gzip cannot unpack past the cap
+                raise self._too_large(method, shown, f"sent more than {limit} bytes", limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, method: str, shown: str, what: str, limit: int) -> ResponseTooLarge:
+        return ResponseTooLarge(
+            f"{method} {shown} {what}, beyond the cap of {_size(limit)} per answer; a Twilio page of "
+            f"{MAX_PAGE_SIZE} records is a few MB, so this is not Twilio's answer. Not read further. Fix: check "
+            f"that {self.hosts.setting} points at Twilio or the sandbox."
+        )
+
+    def _redirect_refused(self, method: str, shown: str, response: requests.Response) -> RedirectRefused:
+        location = response.headers.get("Location")
+        target = shown_url(urljoin(response.url, location)) if location else "nowhere (no Location)"
+        return RedirectRefused(
+            f"{method} {shown} answered HTTP {response.status_code}, a redirect to {target}. Not followed: the "
+            "request carries Twilio credentials, and Twilio does not redirect API calls, so the hosts "
+            f"({self.hosts.setting}) or a proxy in between are probably wrong. Fix: point {self.hosts.setting} "
+            "at Twilio or the sandbox directly."
+        )
+
+    def fetch_download(self, url: str, *, max_bytes: int = 1024 * 2**20) -> bytes:
+        """GET a download location Twilio handed out (a BulkExport file on a storage host): deliberately
+        without Twilio's credentials, https only (plain http for loopback, the sandbox), no redirect
+        followed, outside the account's in-flight budget. The body is capped at `max_bytes`."""
+        parts = urlsplit(url)
+        if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname or "")):
+            raise UnexpectedResponse(
+                f"refusing to download {shown_url(url)}: only https is fetched (plain http only on loopback)"
+            )
+        received = self._send("GET", url, max_bytes=max_bytes, in_budget=False, auth=_no_credentials)
+        if received.status_code >= 400:
+            raise UnexpectedResponse(f"GET {shown_url(url)} answered HTTP {received.status_code}")
+        return received.body
+
+    def _decode(self, method: str, url: str, response: _Received, params: Any) -> _Answer:
         shown = _display_url(url, params)
-        try:
-            body_text = response.text
-        except requests.RequestException as exc:  # body cut short mid-read
-            raise TransientError(f"incomplete body ({type(exc).__name__}) on {method} {shown}") from None
+        body_text = response.text
         if response.status_code >= 400:
             error = self._api_error(method, shown, response, body_text)
             if response.status_code in RETRY_STATUSES:
@@ -255,7 +365,7 @@ class TwilioClient:
             raise UnexpectedResponse(f"{method} {shown} answered a JSON {type(payload).__name__}, not an object")
         return _Answer(payload, body_text)
 
-    def _api_error(self, method: str, shown_url: str, response: requests.Response, body_text: str) -> TwilioAPIError:
+    def _api_error(self, method: str, shown: str, response: _Received, body_text: str) -> TwilioAPIError:
         try:
             body = json.loads(body_text)
         except ValueError:
@@ -267,7 +377,7 @@ class TwilioClient:
         return TwilioAPIError(
             status=response.status_code,
             method=method,
-            url=shown_url,
+            url=shown,
             code=code,
             message=str(message)[:500] if message else None,
             more_info=body.get("more_info"),
@@ -401,6 +511,7 @@ class TwilioClient:
         query: dict[str, Any] | None = {"PageSize": self.page_size, **params}
         number = 0
         next_url: str | None = url
+        read: dict[tuple, int] = {_page_identity(url, query): 0}  # every page asked for, and its number
         while next_url:
             answer = self._with_retries("GET", next_url, params=query)
             payload = answer.payload
@@ -411,8 +522,19 @@ class TwilioClient:
                     f"(keys: {sorted(payload)[:12]})"
                 )
             yield Page(records=records, url=next_url, number=number, text=answer.text)
+            target = self._next_page_url(payload, first)
+            if target is not None:
+                identity = _page_identity(target, None)
+                if identity in read:
+                    raise UnexpectedResponse(
+                        f"GET {_display_url(next_url, query)} (page {number}) names as its next page "
+                        f"{shown_url(target)}, which is page {read[identity]} of the same listing: following it "
+                        f"would loop for ever, so the listing fails. Twilio's pages never loop. Fix: check that "
+                        f"{self.hosts.setting} points at Twilio or the sandbox."
+                    )
+                read[identity] = number + 1
             number += 1
-            next_url, query = self._next_page_url(payload, first), None
+            next_url, query = target, None
 
     def _next_page_url(self, payload: dict[str, Any], first: Any) -> str | None:
         meta = payload.get("meta")
@@ -426,7 +548,10 @@ class TwilioClient:
         parts = urlsplit(target)
         if (parts.scheme, parts.netloc) != (first.scheme, first.netloc):
             # Never send credentials to a host other than the one the listing started on.
-            raise UnexpectedResponse(f"next page points to another host ({parts.netloc}); refusing to follow it")
+            raise UnexpectedResponse(
+                f"next page points to another host ({shown_url(target)}) than the listing asked "
+                f"({first.scheme}://{first.hostname}); refusing to follow it"
+            )
         return target
 
 
@@ -492,6 +617,17 @@ def parse_json(text: str) -> Any:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:g} MiB" if count >= 2**20 else f"{count} bytes"
+
+
+def _page_identity(url: str, params: dict[str, Any] | None) -> tuple:
+    """What tells two page requests apart: host, path and query (in any order, params merged in)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True) + [(k, str(v)) for k, v in (params or {}).items()]
+    return (parts.scheme, parts.netloc.lower(), parts.path, tuple(sorted(query)))
 
 
 def _display_url(url: str, params: dict[str, Any] | None) -> str:

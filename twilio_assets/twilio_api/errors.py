@@ -73,3 +73,15 @@ class UnexpectedResponse(TwilioError):
 
 class ConfigurationError(TwilioError):
     """The Twilio settings are incomplete or contradictory."""
+
+
+class RedirectRefused(UnexpectedResponse):
+    """A 3xx from Twilio's API or token endpoint: never followed (the request carried credentials), never retried."""
+
+
+class ResponseTooLarge(UnexpectedResponse):
+    """A body beyond the client's cap: not a Twilio page, refused instead of read into memory."""
+
+
+class RefreshTokenRotated(ConfigurationError):
+    """The token endpoint answered a new refresh token, which this project has no safe place to keep."""
