@@ -301,8 +301,8 @@ def _explain(error: ValidationError, where: str, allowed: Any) -> ConfigError:
 # A property is named by a dotted path into the record as Twilio sends it: `body`, `context.flow.data`.
 # Its first part must be one of the collection's fields as the catalogue lists them (its columns' sources
 # and its raw-only fields, held to Twilio's specs by a test), so a misspelt or miscased name is refused
-# instead of silently protecting nothing. Below a JSON column any subpath is allowed: Twilio's specs leave
-# those objects free-form (`context`, `definition`, `annotation`, ...).
+# instead of silently protecting nothing. Below a JSON column any subpath is allowed and not checked: the
+# catalogue does not describe inside them, and Twilio's specs leave most free-form (`context`, `definition`).
 
 # Content customers or staff write, as opposed to the metadata the models count and join on; phone
 # numbers are kept (hash them with hash_properties). Excluded columns stay in their tables, NULL, so
