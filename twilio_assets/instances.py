@@ -9,17 +9,20 @@ its credentials.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import difflib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .catalog import ALL_COLLECTIONS, BY_NAME, Collection
+from .catalog import ALL_COLLECTIONS, BY_NAME, Collection, Column
 from .warehouse.identifiers import InvalidIdentifier, validate_schema_name
 
 DEFAULT_START_DATE = dt.date(2026, 1, 1)
@@ -62,7 +65,8 @@ ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 
 @dataclass(frozen=True)
 class Privacy:
-    """Per collection: fields never stored (excluded) or stored only as a keyed hash."""
+    """Per collection: properties never stored (excluded) or stored only as a keyed hash, each a dotted
+    path into the record (`body`, `context.flow.data`), checked against the catalogue (see build_privacy)."""
 
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
     hash: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -142,6 +146,7 @@ class _InstanceSpec(BaseModel):
     accounts: Any = "main"
     exclude_properties: Any = None
     hash_properties: Any = None
+    privacy_preset: Any = None
     max_in_flight: Any = DEFAULT_MAX_IN_FLIGHT
 
     @field_validator("name")
@@ -198,21 +203,14 @@ class _InstanceSpec(BaseModel):
         _check(accounts in ("main", "all"), f"accounts must be main, all, or a list of account SIDs, got {accounts!r}")
         return accounts
 
-    @field_validator("exclude_properties")
+    @field_validator("privacy_preset")
     @classmethod
-    def _excluded(cls, value: Any) -> dict[str, tuple[str, ...]]:
-        return _property_map(value, "exclude_properties", hashable_only=False)
-
-    @field_validator("hash_properties")
-    @classmethod
-    def _hashed(cls, value: Any) -> dict[str, tuple[str, ...]]:
-        return _property_map(value, "hash_properties", hashable_only=True)
-
-    @model_validator(mode="after")
-    def _excluded_or_hashed(self) -> _InstanceSpec:
-        overlap = {c: set(f) & set(self.hash_properties.get(c, ())) for c, f in self.exclude_properties.items()}
-        _check(not any(overlap.values()), f"a property cannot be both excluded and hashed: {overlap}")
-        return self
+    def _preset(cls, preset: Any) -> Any:
+        _check(
+            preset is None or preset in PRIVACY_PRESETS,
+            f"privacy_preset must be one of {', '.join(PRIVACY_PRESETS)} (or left out), got {preset!r}",
+        )
+        return preset
 
     def to_instance(self, default_lookback: int) -> Instance:
         schema = self.schema_ if self.schema_ is not None else f"twilio_{self.name}"
@@ -225,6 +223,14 @@ class _InstanceSpec(BaseModel):
             f"schema {schema!r} is where dbt writes its models ({', '.join(DBT_SCHEMAS)}); give the instance "
             f"another schema, e.g. twilio_{self.name}",
         )
+        try:
+            privacy = build_privacy(
+                _property_map(self.exclude_properties, "exclude_properties", hashed=False),
+                _property_map(self.hash_properties, "hash_properties", hashed=True),
+                self.privacy_preset,
+            )
+        except ValueError as exc:
+            raise ValueError(f"({self.name}): {exc}") from None
         return Instance(
             name=self.name,
             schema=schema,
@@ -232,7 +238,7 @@ class _InstanceSpec(BaseModel):
             lookback_days=default_lookback if self.lookback_days is None else self.lookback_days,
             collection_names=self.collections or tuple(c.name for c in ALL_COLLECTIONS),
             accounts=self.accounts,
-            privacy=Privacy(exclude=self.exclude_properties, hash=self.hash_properties),
+            privacy=privacy,
             max_in_flight=self.max_in_flight,
         )
 
@@ -290,27 +296,163 @@ def _explain(error: ValidationError, where: str, allowed: Any) -> ConfigError:
     return ConfigError(f"{where}: " + "; ".join(problems))
 
 
-def _property_map(value: Any, key: str, *, hashable_only: bool) -> dict[str, tuple[str, ...]]:
-    """Validate `{collection: [property, ...]}`; primary keys can be neither excluded nor hashed."""
+# --- privacy: which properties may be excluded or hashed -----------------------------------------
+#
+# A property is named by a dotted path into the record as Twilio sends it: `body`, `context.flow.data`.
+# Its first part must be one of the collection's fields as the catalogue lists them (its columns' sources
+# and its raw-only fields, held to Twilio's specs by a test), so a misspelt or miscased name is refused
+# instead of silently protecting nothing. Below a JSON column any subpath is allowed and not checked: the
+# catalogue does not describe inside them, and Twilio's specs leave most free-form (`context`, `definition`).
+
+# Content customers or staff write, as opposed to the metadata the models count and join on; phone
+# numbers are kept (hash them with hash_properties). Excluded columns stay in their tables, NULL, so
+# every dbt model still builds.
+PRIVACY_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "strict": {
+        "messages": ("body",),
+        "transcriptions": ("transcription_text",),
+        "call_feedback": ("annotation.comment",),
+        "alerts": ("alert_text",),
+        "events": ("event_data",),
+        "studio_flows": ("definition",),
+        "studio_executions": ("context",),
+        "studio_execution_steps": ("context",),
+        "conversations": ("attributes",),
+        "conversation_messages": ("body", "attributes"),
+        "conversation_participants": ("attributes",),
+        "conversation_users": ("attributes",),
+        "taskrouter_workers": ("attributes",),
+        "taskrouter_tasks": ("attributes",),
+    }
+}
+
+
+def preset_properties(preset: str) -> str:
+    """A preset's properties as `collection.path` names, for messages and docs."""
+    return ", ".join(f"{name}.{path}" for name, paths in PRIVACY_PRESETS[preset].items() for path in paths)
+
+
+def known_fields(collection: Collection) -> dict[str, tuple[Column, ...]]:
+    """Every top-level field of a collection's records, each with the columns read from it (none for a
+    raw-only field). Fields the catalogue drops are never stored, so they are not among them."""
+    fields: dict[str, list[Column]] = {name: [] for name in collection.raw_only_fields}
+    for column in collection.columns:
+        for name in column.composed_of or column.path[:1]:
+            fields.setdefault(name, []).append(column)
+    return {name: tuple(columns) for name, columns in fields.items()}
+
+
+def kept_fields(collection: Collection) -> set[str]:
+    """Fields that identify a record or place it in its day, parent or account: never excluded or hashed."""
+    # The read mode's settings that name columns (day column, parent key, ...): its plan reads them.
+    named_by_read = {
+        v for f in dataclasses.fields(collection.read) if isinstance(v := getattr(collection.read, f.name), str)
+    }
+    names = {collection.primary_key, "account_sid", *(named_by_read & set(collection.column_names))}
+    sources = (collection.column(name) for name in names if name in collection.column_names)
+    return {part for column in sources for part in (column.composed_of or column.path[:1])} | {"account_sid"}
+
+
+def _closest(name: str, candidates: Iterable[str]) -> str | None:
+    candidates = sorted(candidates)
+    same_but_case = [c for c in candidates if c.lower() == name.lower()]
+    if same_but_case:
+        return same_but_case[0]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _property_problem(collection: Collection, path: str, *, hashed: bool) -> str | None:
+    """Why `path` cannot be excluded (or hashed) in this collection, with the fix; None when it can."""
+    parts = path.split(".")
+    if not all(part and part.strip() == part for part in parts):
+        return f"{path!r} is not a property path (field names joined by dots, e.g. context.flow)"
+    fields = known_fields(collection)
+    top = parts[0]
+    if top not in fields:
+        hint = ""
+        read_from = next((c for c in collection.columns if c.name == top and c.path[0] != top), None)
+        if read_from is not None:
+            hint = f"; the column {top} is read from {'.'.join(read_from.path)}, name that path"
+        elif (closest := _closest(top, fields)) is not None:
+            hint = f"; did you mean {'.'.join([closest, *parts[1:]])!r}?"
+        named = repr(top) if len(parts) == 1 else f"{top!r} (in {path!r})"
+        return f"{named} is not a field of {collection.name}{hint} (its fields: {', '.join(sorted(fields))})"
+    kept = kept_fields(collection)
+    if top in kept:
+        return (
+            f"{sorted(kept)} identify records (or place them in a day or under a parent) and must be kept, "
+            f"so {path!r} cannot be {'hashed' if hashed else 'excluded'}"
+        )
+    if len(parts) > 1:
+        whole = next((c for c in fields[top] if len(c.path) == 1), None)
+        if whole is None and not fields[top]:
+            return f"{top!r} has no column, so the shape of its value is not known here; name {top!r} whole"
+        if whole is not None and whole.kind.name != "jsonb":
+            return (
+                f"{top!r} is a {whole.kind.name} field, not a JSON object, so {path!r} names nothing; "
+                f"name {top!r} whole"
+            )
+    if hashed:
+        # Hashing a value turns it into text: every column read at or below the path must be text.
+        typed = [c for c in fields[top] if tuple(c.path[: len(parts)]) == tuple(parts) and c.kind.pg_type != "text"]
+        if typed:
+            names = ", ".join(f"{c.name} ({c.kind.name})" for c in typed)
+            return f"only text properties can be hashed; {path!r} feeds {names}"
+    return None
+
+
+def _property_map(value: Any, key: str, *, hashed: bool) -> dict[str, tuple[str, ...]]:
+    """Validate `{collection: [property path, ...]}` against the catalogue (see `_property_problem`)."""
     if value is None:
         return {}
-    _check(isinstance(value, dict), f"{key} maps collection names to lists of properties")
+    _check(isinstance(value, dict), f"{key} maps collection names to lists of properties, e.g. {{messages: [body]}}")
     result = {}
     for collection_name, properties in value.items():
-        _check(collection_name in BY_NAME, f"{key}: unknown collection {collection_name!r}")
-        collection = BY_NAME[collection_name]
+        if collection_name not in BY_NAME:
+            closest = _closest(str(collection_name), BY_NAME)
+            hint = f"; did you mean {closest!r}?" if closest else f"; known: {', '.join(BY_NAME)}"
+            raise ValueError(f"{key}: unknown collection {collection_name!r}{hint}")
         _check(
             isinstance(properties, list) and all(isinstance(p, str) and p for p in properties),
             f"{key}.{collection_name} must be a list of property names",
         )
-        keys = {collection.column(collection.primary_key).path[0], "account_sid"}
-        _check(not keys & set(properties), f"{key}.{collection_name}: {sorted(keys)} identify records and must be kept")
-        if hashable_only:
-            typed = {c.path[0]: c for c in collection.columns if len(c.path) == 1}
-            wrong = [p for p in properties if p in typed and typed[p].kind.pg_type != "text"]
-            _check(not wrong, f"{key}.{collection_name}: only text properties can be hashed, not {wrong}")
-        result[collection_name] = tuple(properties)
+        problems = [
+            problem
+            for path in properties
+            if (problem := _property_problem(BY_NAME[collection_name], path, hashed=hashed)) is not None
+        ]
+        _check(not problems, f"{key}.{collection_name}: " + "; ".join(problems))
+        result[collection_name] = tuple(dict.fromkeys(properties))
     return result
+
+
+def _overlaps(first: str, second: str) -> bool:
+    """True when one dotted path is the other or lies inside it."""
+    return first == second or first.startswith(second + ".") or second.startswith(first + ".")
+
+
+def build_privacy(
+    excluded: dict[str, tuple[str, ...]], hashed: dict[str, tuple[str, ...]], preset: str | None
+) -> Privacy:
+    """The instance's privacy settings: its own exclusions plus its preset's, and its hashed properties."""
+    exclude = dict(excluded)
+    for collection_name, paths in (PRIVACY_PRESETS[preset] if preset else {}).items():
+        exclude[collection_name] = tuple(dict.fromkeys((*paths, *exclude.get(collection_name, ()))))
+    clashes = {
+        name: [p for p in paths if any(_overlaps(p, e) for e in exclude.get(name, ()))]
+        for name, paths in hashed.items()
+    }
+    clashes = {name: paths for name, paths in clashes.items() if paths}
+    from_preset = {name: list(PRIVACY_PRESETS[preset].get(name, ())) for name in clashes} if preset else {}
+    via_preset = f" (privacy_preset {preset} excludes {from_preset})" if any(from_preset.values()) else ""
+    _check(not clashes, f"a property cannot be both excluded and hashed: {clashes}{via_preset}")
+    return Privacy(exclude=exclude, hash=dict(hashed))
+
+
+for _preset, _paths in PRIVACY_PRESETS.items():
+    # A catalogue change that makes a preset name nothing fails here, at import, not silently at sync.
+    _property_map({name: list(paths) for name, paths in _paths.items()}, f"privacy preset {_preset}", hashed=False)
 
 
 def parse_instance(raw: Any, where: str, default_lookback: int = DEFAULT_LOOKBACK_DAYS) -> Instance:

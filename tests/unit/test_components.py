@@ -88,6 +88,7 @@ def test_the_attributes_are_the_instances_file_keys_and_parse_alike():
         "accounts",
         "exclude_properties",
         "hash_properties",
+        "privacy_preset",
         "max_in_flight",
     }
     assert schema["required"] == ["name"] and schema["additionalProperties"] is False
@@ -235,6 +236,8 @@ def test_several_documents_and_nested_folders(tmp_path):
         ({"name": "us", "accounts": ["AC123"]}, "accounts", "Fix: use main"),
         ({"name": "us", "max_in_flight": 0}, "max_in_flight", "from 1 to 100"),
         ({"name": "us", "exclude_properties": {"calls": ["sid"]}}, "exclude_properties", "identify records"),
+        ({"name": "us", "exclude_properties": {"messages": ["Body"]}}, "exclude_properties", "did you mean 'body'"),
+        ({"name": "us", "privacy_preset": "lax"}, "privacy_preset", "strict"),
         ({"name": "us", "hash_properties": {"calls": ["duration"]}}, "hash_properties", "only text properties"),
         (
             {"name": "us", "exclude_properties": {"messages": ["body"]}, "hash_properties": {"messages": ["body"]}},

@@ -42,6 +42,9 @@ class Collection:
         the column that places a row in a day, and the scope in which unseen rows count as deleted.
     keep: optional predicate; records it rejects are not loaded (e.g. summaries with no annotation).
     drop_fields: fields never stored anywhere, not even in the raw JSON (e.g. `auth_token`).
+    raw_only_fields: fields Twilio sends that have no column: kept in the raw JSON only. With the columns'
+        sources and drop_fields they are every field of the record (a test holds this to Twilio's specs),
+        which is what `exclude_properties` and `hash_properties` may name.
     per_account: False for listings that are not per account (the account list itself).
     """
 
@@ -56,6 +59,7 @@ class Collection:
     params: dict[str, str] = field(default_factory=dict)
     keep: Callable[[dict[str, Any]], bool] | None = None
     drop_fields: tuple[str, ...] = ()
+    raw_only_fields: tuple[str, ...] = ()
     per_account: bool = True
     # Insights has no account in its paths: a subaccount is chosen with a query parameter.
     subaccount_param: str | None = None

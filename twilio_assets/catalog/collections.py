@@ -72,6 +72,10 @@ INCOMING_PHONE_NUMBERS = Collection(
         capabilities:jsonb voice_url:text sms_url:text status_callback:text
         date_created:rfc2822 date_updated:rfc2822 uri:text"""
     ),
+    raw_only_fields=tuple(
+        "api_version sms_fallback_method sms_fallback_url sms_method status_callback_method voice_caller_id_lookup "
+        "voice_fallback_method voice_fallback_url voice_method".split()
+    ),
     read=WholeList(),
 )
 
@@ -196,6 +200,10 @@ CALL_FEEDBACK = Collection(
         call_state:text call_type:text processing_state:text call_start_time=start_time:iso8601
         call_end_time=end_time:iso8601 annotation:jsonb"""
     ),
+    raw_only_fields=tuple(
+        "answered_by attributes carrier_edge client_edge connect_duration created_time duration from properties "
+        "sdk_edge sip_edge tags to trust url".split()
+    ),
     read=TimeRange("StartTime", "EndTime", "call_start_time"),
     params={"ProcessingState": "all"},
     keep=lambda record: bool(record.get("annotation")),
@@ -219,6 +227,10 @@ CONFERENCE_PARTICIPANTS = Collection(
         call_direction:text call_status:text call_type:text from:text to:text country_code:text
         is_moderator:boolean is_coach:boolean coached_participants:jsonb join_time:iso8601
         leave_time:iso8601 duration_seconds:integer processing_state:text url:text"""
+    ),
+    raw_only_fields=tuple(
+        "conference_region events jitter_buffer_size metrics outbound_queue_length outbound_time_in_queue "
+        "participant_region properties".split()
     ),
     read=PerParent(
         parents=Parents(

@@ -22,10 +22,19 @@ import yaml
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from ..catalog import ALL_COLLECTIONS
-from ..instances import DEFAULT_LOOKBACK_DAYS, DEFAULT_MAX_IN_FLIGHT, ConfigError, Instance, parse_instance
+from ..instances import (
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MAX_IN_FLIGHT,
+    PRIVACY_PRESETS,
+    ConfigError,
+    Instance,
+    parse_instance,
+    preset_properties,
+)
 
 COLLECTION_NAMES = tuple(c.name for c in ALL_COLLECTIONS)
 CollectionName = Literal[COLLECTION_NAMES]  # type: ignore[valid-type]
+PresetName = Literal[tuple(PRIVACY_PRESETS)]  # type: ignore[valid-type]
 
 # What each attribute must be, shown in the schema (dg, the UI) and as the fix in error messages.
 FIXES: dict[str, str] = {
@@ -39,9 +48,13 @@ FIXES: dict[str, str] = {
     "collections": f"a non-empty list of collections to sync, out of: {', '.join(COLLECTION_NAMES)} (default: all)",
     "accounts": "main (the credentials' account), all (it and every subaccount), or a list of account SIDs "
     "(AC followed by 32 hex digits)",
-    "exclude_properties": "a mapping from collection to the properties never stored, e.g. {messages: [body]}",
-    "hash_properties": "a mapping from collection to the text properties stored as HMAC-SHA256, e.g. "
-    "{messages: [to, from]}",
+    "exclude_properties": "a mapping from collection to the properties never stored, each a field of Twilio's "
+    "JSON as the catalogue lists it or a dotted path inside a JSON field, e.g. {messages: [body], "
+    "studio_executions: [context.flow.data]}",
+    "hash_properties": "a mapping from collection to the text properties stored as HMAC-SHA256 (fields or dotted "
+    "paths, as for exclude_properties), e.g. {messages: [to, from]}",
+    "privacy_preset": "a named set of properties excluded on top of exclude_properties: "
+    + "; ".join(f"{name} ({preset_properties(name)})" for name in PRIVACY_PRESETS),
     "max_in_flight": f"a whole number of requests in flight at once for this Twilio account, from 1 to 100 "
     f"(default {DEFAULT_MAX_IN_FLIGHT})",
 }
@@ -88,8 +101,9 @@ def scaffold_text(type_name: str, name: str, env_prefix: str | None = None) -> s
         ("accounts: main", "main | all (with every subaccount) | [AC..., AC...]"),
         (f"max_in_flight: {DEFAULT_MAX_IN_FLIGHT}", "requests in flight at once for this Twilio account (1-100)"),
         ("# collections: [calls, messages, recordings]", "default: every collection"),
-        ("# exclude_properties: {messages: [body]}", "never stored, logged or shown"),
+        ("# exclude_properties: {messages: [body]}", "dropped on arrival: never stored, logged or shown"),
         ("# hash_properties: {messages: [to, from]}", f"stored as HMAC-SHA256 keyed by {prefix}HASH_KEY"),
+        ("# privacy_preset: strict", "excludes free-form content (README: Privacy)"),
     ]
     width = max(len(setting) for setting, _ in attributes) + 2
     lines = [
@@ -163,6 +177,7 @@ with warnings.catch_warnings():
         hash_properties: Annotated[
             dict[CollectionName, list[str]], _attribute("hash_properties", {"messages": ["to", "from"]})
         ] = Field(default_factory=dict)
+        privacy_preset: Annotated[PresetName | None, _attribute("privacy_preset", "strict")] = None  # type: ignore[valid-type]
         max_in_flight: Annotated[int, _attribute("max_in_flight", 16, minimum=1, maximum=100)] = DEFAULT_MAX_IN_FLIGHT
 
         _instance: Instance | None = PrivateAttr(default=None)

@@ -26,7 +26,14 @@ from ..warehouse.upsert import LoadRefused, MergeCounts
 from ..window import Window
 from .log import record_sync
 from .reader import ListingFailed, PageRead, ParallelReader
-from .rows import NO_REDACTION, MalformedRecord, Redaction, build_row, without_dropped_fields
+from .rows import (
+    NO_REDACTION,
+    MalformedRecord,
+    Redaction,
+    build_row,
+    may_carry_url_credentials,
+    without_dropped_fields,
+)
 
 Log = Callable[[str], None]
 
@@ -262,9 +269,10 @@ def _sync_account(
 ) -> AccountCounts:
     collection = request.collection
     counts = AccountCounts()
-    # Records go through Python only when something must be taken out first; otherwise the page's
-    # JSON goes to PostgreSQL exactly as Twilio sent it.
-    in_python = bool(redaction.exclude or redaction.hashed or collection.drop_fields or collection.keep)
+    # Records go through Python only when something must be taken out first (configured redaction, the
+    # catalogue's dropped fields, a URL with credentials); otherwise the page's JSON goes to PostgreSQL
+    # exactly as Twilio sent it.
+    in_python = bool(redaction.configured or collection.drop_fields or collection.keep)
     with connection, connection.cursor() as cursor:
         ensure_table(cursor, table, collection)
         _, deleted_rows = read_totals(cursor, table)
@@ -283,8 +291,9 @@ def _sync_account(
                     continue
                 page, listing = event.page, event.listing
                 records = page.records
-                if in_python:
-                    records = _prepare(collection, redaction, records)
+                credentials = may_carry_url_credentials(page.text)
+                if in_python or credentials:
+                    records = _prepare(collection, redaction, records, credentials)
                 accepted = plan.accept(listing, records)
                 try:
                     if accepted.records is page.records and page.text is not None:
@@ -316,11 +325,11 @@ def _sync_account(
     return counts
 
 
-def _prepare(collection: Collection, redaction: Redaction, records: list) -> list:
+def _prepare(collection: Collection, redaction: Redaction, records: list, url_credentials: bool) -> list:
     """Redaction first (before anything else sees a record), then dropped fields and the keep filter."""
     prepared = []
     for record in records:
-        record = redaction.apply(record)
+        record = redaction.apply(record, may_carry_url_credentials=url_credentials)
         if isinstance(record, dict):
             record = without_dropped_fields(collection, record)
             if collection.keep is not None and not collection.keep(record):
