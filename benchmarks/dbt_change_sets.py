@@ -66,7 +66,7 @@ def dbt(project: Path, database: str, *args: str) -> dict[str, object]:
         raise SystemExit(f"dbt {args[0]} failed in {database}")
     results = json.loads((project / "target" / "run_results.json").read_text())
     nodes = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in results["results"]}
-    full_builds = re.findall(r"(\w+): \d+ keys changed, more than", done.stdout)
+    full_builds = re.findall(r"(\w+): [^\n]*more than the \d+ [^\n]*; building it in full", done.stdout)
     return {"wall": wall, "nodes": nodes, "full_builds": full_builds}
 
 

@@ -88,24 +88,43 @@
 {% endmacro %}
 
 
-{#- Whether the change logs of the model's incremental inputs hold more entries since `since` than its
-    budget. Finding the affected keys reads each of those entries (a lookup per changed call leg, say),
-    so a small model over a busy input (2,000 conferences looking through 20,000 rewritten call legs)
-    costs more that way than rebuilt from scratch: then it is built in full without computing them.
-    Counted up to the budget only, through the log's (model, changed_at) index. -#}
+{#- Whether the model's inputs changed more since `since` than its budget: the entries of its incremental
+    inputs' change logs, and the rows of its staging inputs changed (by the sync) since. Finding the
+    affected keys reads each of them (a lookup per changed call leg, say), so a small model over a busy
+    input (2,000 conferences looking through 20,000 rewritten call legs), or a model whose every raw row
+    changed, costs more that way than rebuilt from scratch: then it is built in full without computing
+    them. Counted up to the budget only, each through its index (the log's (model, changed_at), the raw
+    tables' change moment). -#}
 {% macro twilio_inputs_past_budget(since) %}
-    {%- if flags.WHICH not in ['run', 'build'] or not since.inputs -%}
+    {%- if flags.WHICH not in ['run', 'build'] -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set budget = twilio_rebuild_budget(since.row_count, model_floor=false) | int -%}
-    {%- set counted = run_query(
-        "select count(*) from (select 1 from " ~ twilio_state_schema() ~ ".incremental_changes "
-        ~ "where model = any(array[" ~ (since.inputs | join(', ')) ~ "]::text[]) and key is not null "
-        ~ "and changed_at > " ~ since.log ~ " limit " ~ (budget + 1) ~ ") as entries"
-    ) -%}
+    {%- set sources = [] -%}
+    {%- if since.inputs -%}
+        {%- do sources.append(
+            "select 1 from " ~ twilio_state_schema() ~ ".incremental_changes "
+            ~ "where model = any(array[" ~ (since.inputs | join(', ')) ~ "]::text[]) and key is not null "
+            ~ "and changed_at > " ~ since.log) -%}
+    {%- endif -%}
+    {%- for node_id in model.depends_on.nodes -%}
+        {%- set node = graph.nodes.get(node_id) -%}
+        {%- if node and node.name.startswith('stg_twilio__') and node.config.materialized == 'view' -%}
+            {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- do sources.append("select 1 from " ~ relation ~ " where true " ~ twilio_and_changed_since(since)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not sources -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for source in sources -%}
+        {%- do parts.append("(select count(*) from (" ~ source ~ " limit " ~ (budget + 1) ~ ") as entries)") -%}
+    {%- endfor -%}
+    {%- set counted = run_query("select " ~ (parts | join(' + '))) -%}
     {%- if counted.rows[0][0] > budget -%}
-        {{ log(model.name ~ ": its inputs rewrote more than the " ~ budget ~ " keys an incremental build "
-            ~ "reads; building it in full", info=True) }}
+        {{ log(model.name ~ ": its inputs changed more than the " ~ budget ~ " rows and keys an incremental "
+            ~ "build reads; building it in full", info=True) }}
         {{ return(true) }}
     {%- endif -%}
     {{ return(false) }}
