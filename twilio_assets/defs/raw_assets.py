@@ -182,7 +182,7 @@ def _no_records_rejected(result: SyncResult) -> dg.AssetCheckResult:
         if not result.rejected
         else f"{len(result.rejected)} record(s) of {result.collection} were set aside in _twilio_rejects, and their "
         "listings left out of the deletion scope: "
-        + "; ".join(f"{r.key} ({r.part}): {r.reason}" for r in result.rejected[:10])
+        + "; ".join(f"{r.key} ({r.part}): {r.reason}" for r in sorted(result.rejected, key=lambda r: r.key)[:10])
     )
     return dg.AssetCheckResult(
         check_name=NO_RECORDS_REJECTED,
