@@ -265,6 +265,7 @@ def build_raw_asset(
                     run_id=context.run.run_id,
                     redaction=redaction,
                     log=context.log.info,
+                    safeguard=instance.deletion_safeguard,
                 )
             finally:
                 slots.close()

@@ -19,7 +19,8 @@ class DeletionSafeguard:
     min_rows: int = 10  # ...when the part has at least this many (smaller parts: only all of them is)
 
     def __post_init__(self) -> None:
-        if not 0 < self.max_share <= 1:
+        share = self.max_share
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
             raise ValueError(
                 f"the deletion safeguard's max_share is the largest share of a part's rows one sync may mark "
                 f"deleted, a number above 0 and at most 1 (1 = hold back only a whole part); got {self.max_share!r}"
