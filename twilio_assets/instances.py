@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .catalog import ALL_COLLECTIONS, BY_NAME, Collection, Column
+from .sync.safeguard import DEFAULT_SAFEGUARD, DeletionSafeguard
 from .warehouse.identifiers import InvalidIdentifier, validate_schema_name
 
 DEFAULT_START_DATE = dt.date(2026, 1, 1)
@@ -91,6 +92,7 @@ class Instance:
     accounts: str | tuple[str, ...] = "main"
     privacy: Privacy = field(default_factory=Privacy)
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
+    deletion_safeguard: DeletionSafeguard = DEFAULT_SAFEGUARD
 
     @property
     def collections(self) -> tuple[Collection, ...]:
@@ -148,6 +150,7 @@ class _InstanceSpec(BaseModel):
     hash_properties: Any = None
     privacy_preset: Any = None
     max_in_flight: Any = DEFAULT_MAX_IN_FLIGHT
+    deletion_safeguard: Any = None
 
     @field_validator("name")
     @classmethod
@@ -180,6 +183,17 @@ class _InstanceSpec(BaseModel):
     @classmethod
     def _in_flight(cls, budget: Any) -> int:
         return _whole_number(budget, 1, 100, "max_in_flight must be a whole number of requests from 1 to 100")
+
+    @field_validator("deletion_safeguard")
+    @classmethod
+    def _safeguard(cls, value: Any) -> DeletionSafeguard:
+        if value is None:
+            return DEFAULT_SAFEGUARD
+        _check(
+            isinstance(value, dict) and set(value) <= {"max_share", "min_rows"},
+            f"deletion_safeguard takes max_share (e.g. 0.5) and min_rows (e.g. 10), got {value!r}",
+        )
+        return DeletionSafeguard(**value)  # its own ValueError says what each value means
 
     @field_validator("collections")
     @classmethod
@@ -240,6 +254,7 @@ class _InstanceSpec(BaseModel):
             accounts=self.accounts,
             privacy=privacy,
             max_in_flight=self.max_in_flight,
+            deletion_safeguard=self.deletion_safeguard,
         )
 
 

@@ -73,16 +73,18 @@ def count(env, table: str) -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_malformed_record_on_a_later_page_rolls_back_the_whole_sync(warehouse):
+def test_a_record_without_a_key_on_a_later_page_rolls_back_the_whole_sync(warehouse):
+    # A record without its key cannot be set aside by key: the sync fails, naming it, and keeps nothing.
     with ScriptedServer() as server:
         server.script(
             CALLS,
             Reply(body=page("calls", [call(1), call(2)], f"{CALLS}?Page=1&PageToken=PA1")),
-            Reply(body=page("calls", [call(3, duration="four")])),
+            Reply(body=page("calls", [call(3, sid="")])),
         )
-        with pytest.raises(SyncError):
+        with pytest.raises(SyncError) as raised:
             run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
         assert len(server.requests) == 2  # page 0 was merged before page 1 failed
+    assert "rolled back" in str(raised.value) and "'sid'" in str(raised.value)
     # Nothing from page 0 was kept, not even the new table: the warehouse is as it was (but for the
     # empty schema, created up front so that tables can be synced in parallel).
     with connect(warehouse) as connection, connection.cursor() as cursor:
@@ -90,13 +92,64 @@ def test_a_malformed_record_on_a_later_page_rolls_back_the_whole_sync(warehouse)
         assert cursor.fetchone()[0] is None
 
 
-def test_malformed_record_error_names_the_record_and_the_fix_point(warehouse):
+def rejects(env) -> dict[str, tuple[str, str]]:
+    with connect(env) as connection, connection.cursor() as cursor:
+        cursor.execute("select key, part, reason from twilio._twilio_rejects")
+        return {key: (part, reason) for key, part, reason in cursor.fetchall()}
+
+
+def live_keys(env) -> set[str]:
+    with connect(env) as connection, connection.cursor() as cursor:
+        cursor.execute("select sid from twilio.calls where _deleted_at is null")
+        return {sid for (sid,) in cursor.fetchall()}
+
+
+@pytest.mark.parametrize(
+    "bad_duration, column_named",
+    [("four", True), ("99999999999999999999", False)],  # not a number; a number too large for bigint
+    ids=["not-a-number", "out-of-range"],
+)
+def test_a_record_postgresql_refuses_is_set_aside_and_the_rest_lands(warehouse, bad_duration, column_named):
+    bad = f"CA{3:032x}"
     with ScriptedServer() as server:
-        server.script(CALLS, Reply(body=page("calls", [call(1), call(3, duration="four")])))
-        with pytest.raises(SyncError) as raised:
-            run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
-    message = str(raised.value)
-    assert "rolled back" in message and f"sid=CA{3:032x}" in message and "'duration'" in message
+        # First sync: calls 1-4 land.
+        server.script(CALLS, Reply(body=page("calls", [call(1), call(2), call(3), call(4)])))
+        run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
+        # Then call 3 comes back with a value PostgreSQL refuses (on a later page), and call 4 is gone.
+        server.script(
+            CALLS,
+            Reply(body=page("calls", [call(1), call(2)], f"{CALLS}?Page=1&PageToken=PA1")),
+            Reply(body=page("calls", [call(3, duration=bad_duration, status="busy")])),
+        )
+        result = run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
+        assert [(r.key, r.part) for r in result.rejected] == [(bad, DAY.isoformat())]
+        reason = result.rejected[0].reason
+        assert "PostgreSQL" in reason and ("'duration'" in reason) == column_named
+        assert "bigint" in reason
+        assert rejects(warehouse) == {bad: (DAY.isoformat(), reason)}
+        # Its day left the deletion scope: call 4 is not marked deleted on this answer, call 3 keeps its
+        # earlier version, and no day was compared.
+        assert result.deleted == 0 and live_keys(warehouse) == {f"CA{n:032x}" for n in (1, 2, 3, 4)}
+        assert result.parts == {}
+        # On the next run the record is fixed: it loads, leaves the rejects, and the day is whole again.
+        server.script(CALLS, Reply(body=page("calls", [call(1), call(2), call(3, status="busy")])))
+        fixed = run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
+    assert not fixed.rejected and rejects(warehouse) == {}
+    assert fixed.deleted == 1 and live_keys(warehouse) == {f"CA{n:032x}" for n in (1, 2, 3)}
+    with connect(warehouse) as connection, connection.cursor() as cursor:
+        cursor.execute("select status from twilio.calls where sid = %s", (bad,))
+        assert cursor.fetchone()[0] == "busy"
+
+
+def test_a_record_refused_on_every_run_does_not_block_its_collection(warehouse):
+    bad = call(3, duration="four")
+    with ScriptedServer() as server:
+        server.script(CALLS, Reply(body=page("calls", [call(1), bad])))
+        first = run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
+        server.script(CALLS, Reply(body=page("calls", [call(1), call(2), bad])))
+        second = run(server, warehouse, BY_NAME["calls"], Window.for_days(DAY, DAY))
+    assert [r.key for r in first.rejected] == [r.key for r in second.rejected] == [bad["sid"]]
+    assert live_keys(warehouse) == {f"CA{1:032x}", f"CA{2:032x}"}
 
 
 def test_newest_first_scan_stops_at_the_first_older_record(warehouse):

@@ -15,6 +15,8 @@ from .partitions import daily_partitions
 from .resources import TwilioResource, WarehouseResource
 
 LISTED_EQUALS_STORED = "listed_equals_stored"
+NO_DELETIONS_HELD_BACK = "no_deletions_held_back"
+NO_RECORDS_REJECTED = "no_records_rejected"
 # The schedule ticks every 3 hours; a sync takes minutes. Warn once 3 hours have passed without a
 # successful materialization, fail after 3 h 30 min (one missed tick plus slack for a slow run).
 FRESHNESS_FAIL_AFTER = dt.timedelta(hours=3, minutes=30)
@@ -91,6 +93,13 @@ def _metadata(result: SyncResult) -> dict[str, dg.MetadataValue]:
             "Twilio refused these listings (older than it keeps); their stored rows were left as they were:\n\n"
             + "\n".join(f"- {where}: {reason}" for where, reason in sorted(result.unreadable.items()))
         )
+    if result.held_back:
+        metadata["deletions_held_back"] = dg.MetadataValue.md(_held_back_text(result))
+    metadata["rows_held_back"] = dg.MetadataValue.int(sum(result.held_back.values()))
+    metadata["deletions_pending"] = dg.MetadataValue.int(result.pending_deletions)
+    metadata["records_rejected"] = dg.MetadataValue.int(len(result.rejected))
+    if result.rejected:
+        metadata["rejected_records"] = dg.MetadataValue.md(_rejected_table(result))
     if result.live_rows == 0 and not result.accounts_skipped:
         # An empty table is normal for a product the account does not use (no Studio flows, no Verify).
         metadata["empty"] = dg.MetadataValue.text(
@@ -104,26 +113,82 @@ def _metadata(result: SyncResult) -> dict[str, dg.MetadataValue]:
     return metadata
 
 
+def _held_back_text(result: SyncResult) -> str:
+    return (
+        f"Twilio's answer left out most or all of these parts of {result.collection}; their rows stay live until "
+        "a later sync's complete listing confirms they are gone:\n\n"
+        + "\n".join(f"- {where}: {rows:,} rows" for where, rows in sorted(result.held_back.items()))
+    )
+
+
+def _rejected_table(result: SyncResult) -> str:
+    rows = "\n".join(
+        f"| {r.account} | {r.part} | {r.key} | {r.reason.replace('|', '/')} |"
+        for r in sorted(result.rejected, key=lambda r: (r.account, r.part, r.key))
+    )
+    return "| account | listing | key | why PostgreSQL refused it |\n|---|---|---|---|\n" + rows
+
+
+def _held(result: SyncResult, label: str) -> bool:
+    return any(where.endswith(f" {label}") for where in result.held_back)
+
+
 def _listed_equals_stored(result: SyncResult) -> dg.AssetCheckResult:
-    """Per listing of the window: the records Twilio listed equal the live rows stored for it."""
+    """Per listing of the window: the records Twilio listed equal the live rows stored for it. A part whose
+    deletions were held back fails even if its counts happen to agree: it never passes on a suspect answer."""
     mismatched = result.mismatched_parts
+    problems = [
+        f"{label} (listed {listed:,}, stored {stored:,}"
+        + (", deletions held back" if _held(result, label) else "")
+        + ")"
+        for label, (listed, stored) in sorted(result.parts.items())
+        if label in mismatched or _held(result, label)
+    ]
     description = (
         "every listing's records are stored live in its part of the window"
-        if not mismatched
-        else "stored rows differ from what Twilio listed for: "
-        + ", ".join(
-            f"{label} (listed {listed:,}, stored {stored:,})" for label, (listed, stored) in sorted(mismatched.items())
-        )
+        if not problems
+        else "stored rows differ from what Twilio listed for: " + ", ".join(problems)
     )
     return dg.AssetCheckResult(
         check_name=LISTED_EQUALS_STORED,
-        passed=not mismatched,
+        passed=not problems,
         description=description,
         metadata={
             "listings_checked": dg.MetadataValue.int(len(result.parts)),
             "listings_mismatched": dg.MetadataValue.int(len(mismatched)),
             "listed_vs_stored": dg.MetadataValue.md(_parts_table(result)),
         },
+    )
+
+
+def _no_deletions_held_back(result: SyncResult) -> dg.AssetCheckResult:
+    """Warns while one answer's mass deletion waits for a second listing to confirm it."""
+    return dg.AssetCheckResult(
+        check_name=NO_DELETIONS_HELD_BACK,
+        passed=not result.held_back,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=_held_back_text(result) if result.held_back else "no deletion was held back",
+        metadata={
+            "rows_held_back": dg.MetadataValue.int(sum(result.held_back.values())),
+            "deletions_pending": dg.MetadataValue.int(result.pending_deletions),
+        },
+    )
+
+
+def _no_records_rejected(result: SyncResult) -> dg.AssetCheckResult:
+    """Fails while records of the window are set aside because PostgreSQL refuses them."""
+    description = (
+        "PostgreSQL stored every record Twilio listed"
+        if not result.rejected
+        else f"{len(result.rejected)} record(s) of {result.collection} were set aside in _twilio_rejects, and their "
+        "listings left out of the deletion scope: "
+        + "; ".join(f"{r.key} ({r.part}): {r.reason}" for r in sorted(result.rejected, key=lambda r: r.key)[:10])
+    )
+    return dg.AssetCheckResult(
+        check_name=NO_RECORDS_REJECTED,
+        passed=not result.rejected,
+        description=description,
+        metadata={"records_rejected": dg.MetadataValue.int(len(result.rejected))},
     )
 
 
@@ -156,7 +221,23 @@ def build_raw_asset(
                     f"records Twilio listed equal the live rows of {table_name} in that listing's scope: catches "
                     "rows stored under the wrong day, missed deletions and records that never landed."
                 ),
-            )
+            ),
+            dg.AssetCheckSpec(
+                NO_DELETIONS_HELD_BACK,
+                asset=key,
+                description=(
+                    "Warns when one answer from Twilio would have marked most (or all) of a listing's rows "
+                    f"deleted: they stay live in {table_name} until a later complete listing confirms it."
+                ),
+            ),
+            dg.AssetCheckSpec(
+                NO_RECORDS_REJECTED,
+                asset=key,
+                description=(
+                    f"Fails when PostgreSQL refused records of the window: they are set aside by key in "
+                    f"{instance.schema}._twilio_rejects, and their listings leave the deletion scope."
+                ),
+            ),
         ],
         op_tags={"twilio/instance": instance.name},
         freshness_policy=FRESHNESS,
@@ -184,12 +265,24 @@ def build_raw_asset(
                     run_id=context.run.run_id,
                     redaction=redaction,
                     log=context.log.info,
+                    safeguard=instance.deletion_safeguard,
                 )
             finally:
                 slots.close()
         for reason in result.unreadable.values():
             context.log.warning(f"{collection.name}: {reason}")
-        return dg.MaterializeResult(metadata=_metadata(result), check_results=[_listed_equals_stored(result)])
+        if result.held_back:
+            context.log.warning(_held_back_text(result))
+        for rejected in result.rejected:
+            context.log.warning(f"{collection.name}: set aside {rejected.key} ({rejected.part}): {rejected.reason}")
+        return dg.MaterializeResult(
+            metadata=_metadata(result),
+            check_results=[
+                _listed_equals_stored(result),
+                _no_deletions_held_back(result),
+                _no_records_rejected(result),
+            ],
+        )
 
     return _raw_asset
 

@@ -5,7 +5,8 @@ For each account and window the engine asks it for a `ReadPlan`, a single-use ob
 whole read: which listings to make (and which further listings a page leads to), which records of a
 page to keep and when a scan stops, which listings may fail without failing the sync (days before
 Twilio's retention), and the exact scope in which rows the sync did not see count as deleted.
-The engine only loops: list, accept, merge, then mark what is missing inside `plan.parts()`.
+The engine only loops: list, accept, merge, then mark what is missing inside `plan.complete_parts()`:
+a part any of whose listings could not be read to its end is never a reason to mark a row deleted.
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ class ReadPlan:
         self.request = request
         self.mode = mode
         self.unreadable: dict[str, str] = {}  # listing label → why it could not be read
+        # Keys Twilio answered "not found" for when asked for them one by one: gone on Twilio's own word,
+        # so they are marked deleted whatever their part (no safeguard waits for a second answer).
+        self.gone: set[str] = set()
 
     def listings(self) -> Iterable[Listing]:
         raise NotImplementedError
@@ -105,6 +109,12 @@ class ReadPlan:
 
     def parts(self) -> Sequence[Part]:
         raise NotImplementedError
+
+    def complete_parts(self) -> list[Part]:
+        """The parts whose listings were all read to their end: the only scope in which a row this sync did
+        not see may count as deleted. A part with an unreadable listing (refused for retention, on its first
+        page or a later one) is left out whatever the read mode's own `parts()` says."""
+        return [part for part in self.parts() if part.label not in self.unreadable]
 
     def skip_on_error(self, listing: Listing, error: BaseException) -> bool:
         """True when the failed listing is recorded as unreadable instead of failing the sync."""

@@ -2,7 +2,8 @@
 
 A run reads from the top of the list and stops at the first record older than its window, keeping
 only the records inside it: recent days cost a few pages, not the whole history. The scan is one
-listing (its pages follow each other), and its scope is the window on the scanned column.
+listing (its pages follow each other), and its scope is the window on the scanned column, unless
+Twilio refused one of its pages: then nothing of the window counts as deleted.
 """
 
 from __future__ import annotations
@@ -58,4 +59,6 @@ class NewestFirstPlan(ReadPlan):
 
     def parts(self) -> Sequence[Part]:
         window = self.request.window
+        if str(window) in self.unreadable:
+            return []  # the scan was refused (or cut short): its unseen rows may still exist
         return [Part(str(window), column_in_range(self.column.name, window.start, window.end))]

@@ -103,11 +103,12 @@ class SentOrPendingPlan(ReadPlan):
     def after_listings(self, unseen_live_keys) -> Iterable[Listing]:
         base = self.request.url.removesuffix(".json")
         for key in unseen_live_keys(self._pending_predicate()):
-            yield Listing(f"{base}/{key}.json", {}, REFETCHED, single=True)
+            yield Listing(f"{base}/{key}.json", {}, REFETCHED, single=True, context=key)
 
     def skip_on_error(self, listing: Listing, error: BaseException) -> bool:
         if listing.single and getattr(error, "status", None) == 404:
-            return True  # deleted in Twilio: it stays unseen, so it is marked deleted
+            self.gone.add(listing.context)  # deleted in Twilio, on its own word
+            return True
         return super().skip_on_error(listing, error)
 
     def parts(self) -> Sequence[Part]:

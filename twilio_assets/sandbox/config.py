@@ -38,6 +38,9 @@ FAULT_KNOBS = (
     "rate_slow",
     "rate_truncate",
     "token_ttl_seconds",
+    "empty_page_from",
+    "retention_page_from",
+    "rate_nul_byte",
 )
 
 
@@ -82,6 +85,10 @@ class SandboxConfig:
     slow_ms: int = 0
     rate_slow: float = 0.0
     rate_truncate: float = 0.0
+    # List answers that are valid but wrong, for the sync's deletion safeguards (1-based page numbers).
+    empty_page_from: int = 0
+    retention_page_from: int = 0
+    rate_nul_byte: float = 0.0
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
@@ -242,6 +249,26 @@ class SandboxConfig:
             type=float,
             default=0.0,
             help="fraction of bodies cut mid-JSON (Content-Length of the full body)",
+        )
+        faults.add_argument(
+            "--empty-page-from",
+            type=int,
+            default=0,
+            help="list pages from this one on (1 = the first) answer 200 with no records and no next page",
+        )
+        faults.add_argument(
+            "--retention-page-from",
+            type=int,
+            default=0,
+            help="list pages from this one on (1 = the first) answer 400 / 20004 (17002 on Insights), "
+            "as beyond Twilio's retention",
+        )
+        faults.add_argument(
+            "--rate-nul-byte",
+            type=float,
+            default=0.0,
+            help="fraction of records (chosen by SID, the same on every answer) whose text holds a NUL "
+            "(\\u0000), which PostgreSQL cannot store",
         )
 
     @classmethod

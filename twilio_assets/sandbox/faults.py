@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from typing import Any
 
 from .config import FAULT_KNOBS, SandboxConfig
 from .hashing import unit
 
-_INT_KNOBS = {"latency_ms", "concurrency_limit", "retry_after", "slow_ms", "token_ttl_seconds"}
+_INT_KNOBS = {
+    "latency_ms",
+    "concurrency_limit",
+    "retry_after",
+    "slow_ms",
+    "token_ttl_seconds",
+    "empty_page_from",
+    "retention_page_from",
+}
 # Checked in this order; the first that fires is the request's fault.
 _RATED = (
     ("reset", "rate_reset"),
@@ -73,6 +82,37 @@ class Faults:
                 return kind
         return None
 
+    def listing_fault(self, body: Any) -> str | None:
+        """'retention' or 'empty' when this answer is a list page the knobs refuse or empty, else None.
+        Decided by the page's number alone, so a test knows exactly which pages are affected."""
+        number = _page_number(body)
+        if number is None:
+            return None
+        with self._lock:
+            knobs = dict(self._knobs)
+        for kind, knob in (("retention", "retention_page_from"), ("empty", "empty_page_from")):
+            if knobs[knob] and number + 1 >= knobs[knob]:
+                return kind
+        return None
+
+    def with_nul_bytes(self, body: Any) -> Any:
+        """The answer with a NUL appended to one text field of each record the `rate_nul_byte` knob picks
+        (by SID, so a record is the same on every answer, one by one or in a list)."""
+        rate = self.get("rate_nul_byte")
+        if not rate or not isinstance(body, dict):
+            return body
+        if "sid" in body:
+            return _with_nul(body) if unit(self.seed, "nul", body["sid"]) < rate else body
+        return {
+            name: [
+                _with_nul(r) if isinstance(r, dict) and "sid" in r and unit(self.seed, "nul", r["sid"]) < rate else r
+                for r in value
+            ]
+            if isinstance(value, list)
+            else value
+            for name, value in body.items()
+        }
+
     def five_hundred(self, method: str, target: str) -> int:
         return 503 if unit(self.seed, "fault-5xx-kind", method, target) < 0.5 else 500
 
@@ -111,3 +151,34 @@ class Faults:
             self._peak = Counter({k: n for k, n in self._inflight.items() if n > 0})
             self._requests.clear()
             self.served.clear()
+
+
+def _page_number(body: Any) -> int | None:
+    """The 0-based number of a list page (v2010 `page`, or `meta.page` of the newer APIs); None otherwise."""
+    if not isinstance(body, dict):
+        return None
+    meta = body.get("meta")
+    if isinstance(meta, dict) and "next_page_url" in meta:
+        return int(meta.get("page") or 0)
+    if "next_page_uri" in body:
+        return int(body.get("page") or 0)
+    return None
+
+
+def empty_page(body: Any) -> dict:
+    """A list page with no records and no next page: a valid answer that says the list ends here."""
+    emptied = {name: [] if isinstance(value, list) else value for name, value in body.items()}
+    if isinstance(body.get("meta"), dict):
+        emptied["meta"] = {**body["meta"], "next_page_url": None}
+    else:
+        emptied["next_page_uri"] = None
+    return emptied
+
+
+# The first of these a record has as text gets the NUL (PostgreSQL refuses \u0000 in jsonb and text).
+_NUL_FIELDS = ("body", "friendly_name", "status", "to")
+
+
+def _with_nul(record: dict) -> dict:
+    name = next((f for f in _NUL_FIELDS if isinstance(record.get(f), str)), None)
+    return record if name is None else {**record, name: record[name] + "\x00"}

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .app import SandboxApp
 from .config import SandboxConfig
 from .errors import error_body
+from .faults import empty_page
 from .hashing import hex_digits
 from .http_types import Request, Response
 
@@ -127,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
                 text = "Service Unavailable" if status == 503 else "Internal Server Error"
                 resp = Response(status, error_body(status, 20000 + status, text))
             else:
-                resp = app.handle(req)
+                resp = self._shaped(app.handle(req), faults)
             resp.headers["Twilio-Concurrent-Requests"] = str(depth)
             if fault == "slow":
                 faults.count("slow")
@@ -142,6 +143,22 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             if inflight:
                 faults.leave(key)
+
+    def _shaped(self, resp: Response, faults) -> Response:
+        """A good answer as the listing knobs want it: refused as too old, emptied, or with NUL bytes."""
+        if resp.status != 200:
+            return resp
+        kind = faults.listing_fault(resp.body)
+        if kind == "retention":
+            faults.count("retention")
+            insights = self.path.startswith(("/v1/Voice/", "/v1/Conferences"))
+            code = 17002 if insights else 20004
+            return Response(400, error_body(400, code, "Records this old are beyond Twilio's retention (fault knob)"))
+        if kind == "empty":
+            faults.count("empty")
+            return Response(200, empty_page(resp.body), resp.headers)
+        body = faults.with_nul_bytes(resp.body)
+        return resp if body is resp.body else Response(200, body, resp.headers)
 
     def _too_many(self, faults) -> Response:
         headers = {}

@@ -62,8 +62,20 @@ SYNC_LOG_TABLE = "_twilio_sync_log"
 STATS_TABLE = "_twilio_table_stats"
 
 
+# Deletions held back by the safeguard (sync/safeguard.py): rows a single answer left out, kept live until a
+# later complete listing of their part confirms they are gone (or lists them again).
+PENDING_DELETIONS_TABLE = "_twilio_pending_deletions"
+# Records PostgreSQL refused to store, by key: quarantined so that the rest of their collection still syncs.
+REJECTS_TABLE = "_twilio_rejects"
+_SCHEMA_TABLES = (SYNC_LOG_TABLE, STATS_TABLE, PENDING_DELETIONS_TABLE, REJECTS_TABLE)
+
+
 def stats_table(schema: str) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(STATS_TABLE))
+
+
+def schema_table(schema: str, name: str) -> sql.Composed:
+    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(name))
 
 
 def ensure_schema(connection, schema: str) -> None:
@@ -74,10 +86,11 @@ def ensure_schema(connection, schema: str) -> None:
 
 
 def create_schema_objects(cursor, schema: str) -> None:
-    """Inside the caller's transaction: the schema, its sync log and its totals table, if missing."""
+    """Inside the caller's transaction: the schema and its bookkeeping tables (sync log, totals, pending
+    deletions, rejects), if missing."""
     cursor.execute(
-        "select to_regclass(%s) is not null and to_regclass(%s) is not null",
-        (f'"{schema}"."{SYNC_LOG_TABLE}"', f'"{schema}"."{STATS_TABLE}"'),
+        "select " + " and ".join(["to_regclass(%s) is not null"] * len(_SCHEMA_TABLES)),
+        tuple(f'"{schema}"."{name}"' for name in _SCHEMA_TABLES),
     )
     if cursor.fetchone()[0]:
         return
@@ -105,6 +118,26 @@ def create_schema_objects(cursor, schema: str) -> None:
         sql.SQL(
             "create table if not exists {} (table_name text primary key, live bigint not null, deleted bigint not null)"
         ).format(stats_table(schema))
+    )
+    # `account` is '' for lists that are not per account (the account list itself).
+    cursor.execute(
+        sql.SQL(
+            """create table if not exists {} (
+                table_name text not null, account text not null, key text not null, part text not null,
+                held_since timestamptz not null default now(), run_id text not null,
+                primary key (table_name, account, key))"""
+        ).format(schema_table(schema, PENDING_DELETIONS_TABLE))
+    )
+    # Only the key and PostgreSQL's reason: the record itself is not kept, so nothing an instance excludes
+    # or hashes can land here. Look the record up in Twilio by its key.
+    cursor.execute(
+        sql.SQL(
+            """create table if not exists {} (
+                table_name text not null, account text not null, key text not null, part text not null,
+                reason text not null, first_rejected_at timestamptz not null default now(),
+                last_rejected_at timestamptz not null default now(), run_id text not null,
+                primary key (table_name, account, key))"""
+        ).format(schema_table(schema, REJECTS_TABLE))
     )
 
 

@@ -7,8 +7,10 @@ when Twilio's record differs from the stored one, so re-running a sync leaves ev
 was (including its bookkeeping columns).
 
 Every key merged is remembered, with the label of the listing it came from, in a temporary table for
-the transaction: what was not seen inside a read plan's scope is marked deleted, and the labels give
-the per-listing counts the asset check compares with the rows stored.
+the transaction: what was not seen inside a read plan's scope is marked deleted (or, when the deletion
+safeguard holds it back, waits in the pending-deletions table), and the labels give the per-listing
+counts the asset check compares with the rows stored. A record PostgreSQL refuses can be found with
+`refusal()` without disturbing the transaction, and is set aside in the rejects table by its key.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import psycopg2
 from psycopg2 import sql
 
 from ..catalog import Collection
-from .tables import TableRef, stats_table
+from .tables import PENDING_DELETIONS_TABLE, REJECTS_TABLE, TableRef, schema_table, stats_table
 
 RECORD = "e.r"  # the alias of one record in the merge statement
 
@@ -42,7 +44,34 @@ class MergeCounts:
 
 
 class LoadRefused(ValueError):
-    """PostgreSQL refused to type a value of the page (the message is PostgreSQL's)."""
+    """PostgreSQL refused to store a record of the page (the message is PostgreSQL's). `recovered`: the
+    merge ran under a savepoint, so the transaction goes on (without that page); otherwise it is aborted."""
+
+    def __init__(self, message: str, *, recovered: bool = False) -> None:
+        super().__init__(message)
+        self.recovered = recovered
+
+
+@dataclass(frozen=True)
+class PartCensus:
+    """One part of a read plan's scope, before its deletions: its live rows, how many of them this sync
+    did not see, and how many of those an earlier sync already held back (this one confirms them)."""
+
+    live: int
+    vanishing: int
+    confirmed: int
+
+    @property
+    def unconfirmed(self) -> int:
+        return self.vanishing - self.confirmed
+
+
+def refusal_reason(error: psycopg2.Error) -> str:
+    """PostgreSQL's own words for a refused value: the message and its detail, not the context (which
+    quotes the surrounding JSON)."""
+    diag = error.diag
+    primary = diag.message_primary or (error.pgerror or str(error)).strip().splitlines()[0]
+    return f"{primary} ({diag.message_detail.rstrip('.')})" if diag.message_detail else primary
 
 
 class Merger:
@@ -67,6 +96,8 @@ class Merger:
         self._run_id = run_id
         self._account = account
         self._key = sql.Identifier(collection.primary_key)
+        # Rows of this table and account in the schema's pending-deletions and rejects tables.
+        self._bookkeeping = {"table_name": table.name, "account": account or ""}
         self._seen = sql.Identifier(f"_seen_{collection.name}")
         cursor.execute(
             sql.SQL("create temp table {} (key text primary key, label text not null) on commit drop").format(
@@ -135,23 +166,46 @@ class Merger:
             revived=revived,
         )
 
-    def merge_page(self, body: str, list_key: str, label: str) -> MergeCounts:
-        """Merge a page exactly as Twilio sent it (`body` is its JSON text; records under `list_key`)."""
-        return self._merge(body, [list_key], label)
+    def merge_page(self, body: str, list_key: str, label: str, *, guarded: bool = False) -> MergeCounts:
+        """Merge a page exactly as Twilio sent it (`body` is its JSON text; records under `list_key`).
+        `guarded`: under a savepoint, so that a refused page leaves the transaction usable."""
+        return self._merge(body, [list_key], label, guarded)
 
-    def merge_records(self, records: Sequence[dict[str, Any]], label: str) -> MergeCounts:
+    def merge_records(self, records: Sequence[dict[str, Any]], label: str, *, guarded: bool = False) -> MergeCounts:
         """Merge records that were changed or chosen in Python first (redacted, filtered, fetched one by one)."""
         if not records:
             return MergeCounts()
-        return self._merge(orjson.dumps(records).decode(), [], label)
+        return self._merge(orjson.dumps(records).decode(), [], label, guarded)
 
-    def _merge(self, body: str, path: list[str], label: str) -> MergeCounts:
+    def refusal(self, record: Any) -> str | None:
+        """Why PostgreSQL refuses to merge this one record, or None when it would take it. The trial merge
+        is always rolled back, so it writes nothing (and, rolled back, leaves no subtransaction behind)."""
+        self._cursor.execute("savepoint twilio_probe")
         try:
-            self._cursor.execute(self._merge_sql, {"body": body, "path": path, "label": label, "run_id": self._run_id})
+            self._cursor.execute(
+                self._merge_sql,
+                {"body": orjson.dumps([record]).decode(), "path": [], "label": "", "run_id": self._run_id},
+            )
+            return None
         except (psycopg2.DataError, psycopg2.IntegrityError) as exc:
-            first_line = (exc.pgerror or str(exc)).strip().splitlines()[0]
-            raise LoadRefused(first_line) from None
-        distinct, null_keys, inserted, written, revived = self._cursor.fetchone()
+            return refusal_reason(exc)
+        finally:
+            self._cursor.execute("rollback to savepoint twilio_probe; release savepoint twilio_probe")
+
+    def _merge(self, body: str, path: list[str], label: str, guarded: bool = False) -> MergeCounts:
+        params = {"body": body, "path": path, "label": label, "run_id": self._run_id}
+        if guarded:
+            self._cursor.execute("savepoint twilio_page")
+        try:
+            self._cursor.execute(self._merge_sql, params)
+        except (psycopg2.DataError, psycopg2.IntegrityError) as exc:
+            if guarded:
+                self._cursor.execute("rollback to savepoint twilio_page; release savepoint twilio_page")
+            raise LoadRefused(refusal_reason(exc), recovered=guarded) from None
+        found = self._cursor.fetchone()
+        if guarded:
+            self._cursor.execute("release savepoint twilio_page")
+        distinct, null_keys, inserted, written, revived = found
         return MergeCounts(
             inserted=inserted,
             updated=written - inserted,
@@ -179,20 +233,148 @@ class Merger:
         )
         return [key for (key,) in self._cursor.fetchall()]
 
-    def mark_missing_deleted(self, predicates: Sequence[sql.Composable]) -> int:
-        """Stamp `_deleted_at` on live rows inside any of the predicates that this sync did not see.
+    # Deletions, part by part (only for parts whose listings are complete: a listing cut short must never
+    # look like deletions), through the safeguard's pending-deletions table.
 
-        Only call once every listing of the scope is complete: a listing cut short must never look like
-        deletions. No predicates (nothing could be read) marks nothing."""
-        if not predicates:
-            return 0
+    def _pending_table(self) -> sql.Composed:
+        return schema_table(self._table.schema, PENDING_DELETIONS_TABLE)
+
+    def _held_earlier(self) -> sql.Composable:
+        return sql.SQL(
+            "exists (select 1 from {} p where p.table_name = %(table_name)s and p.account = %(account)s "
+            "and p.key = t.{}::text)"
+        ).format(self._pending_table(), self._key)
+
+    def census(self, predicate: sql.Composable) -> PartCensus:
+        unseen, held = self._unseen(), self._held_earlier()
         self._cursor.execute(
-            sql.SQL("update {} as t set _deleted_at = now(), _run_id = {} where {} and {}").format(
-                self._table.sql,
-                sql.Literal(self._run_id),
-                self._in_scope(sql.SQL("({})").format(sql.SQL(" or ").join(predicates))),
-                self._unseen(),
+            sql.SQL(
+                "select count(*), count(*) filter (where {unseen}), count(*) filter (where {unseen} and {held}) "
+                "from {table} as t where {scope}"
+            ).format(unseen=unseen, held=held, table=self._table.sql, scope=self._in_scope(predicate)),
+            self._bookkeeping,
+        )
+        live, vanishing, confirmed = self._cursor.fetchone()
+        return PartCensus(live, vanishing, confirmed)
+
+    def _delete_where(self, condition: sql.Composable, params: dict[str, Any]) -> int:
+        """Stamp `_deleted_at` on the rows matching `condition` and forget any deletion held back for them."""
+        self._cursor.execute(
+            sql.SQL(
+                """
+                with gone as (
+                    update {table} as t set _deleted_at = now(), _run_id = {run_id} where {condition}
+                    returning t.{key}::text as key
+                ), forgotten as (
+                    delete from {pending} p using gone
+                    where p.table_name = %(table_name)s and p.account = %(account)s and p.key = gone.key
+                )
+                select count(*) from gone
+                """
+            ).format(
+                table=self._table.sql,
+                run_id=sql.Literal(self._run_id),
+                condition=condition,
+                key=self._key,
+                pending=self._pending_table(),
+            ),
+            {**self._bookkeeping, **params},
+        )
+        return self._cursor.fetchone()[0]
+
+    def mark_unseen_deleted(self, predicate: sql.Composable, *, confirmed_only: bool = False) -> int:
+        """Mark deleted the live rows of a part this sync did not see (`confirmed_only`: only those an
+        earlier sync held back, which this one confirms). Returns how many."""
+        condition = sql.SQL("{} and {}").format(self._in_scope(predicate), self._unseen())
+        if confirmed_only:
+            condition = sql.SQL("{} and {}").format(condition, self._held_earlier())
+        return self._delete_where(condition, {})
+
+    def mark_gone(self, keys: Sequence[str]) -> int:
+        """Mark deleted the live rows Twilio answered "not found" for, whatever their part."""
+        if not keys:
+            return 0
+        condition = sql.SQL("{} and {} and t.{}::text = any(%(gone)s)").format(
+            self._in_scope(sql.SQL("true")), self._unseen(), self._key
+        )
+        return self._delete_where(condition, {"gone": list(keys)})
+
+    def hold_back(self, predicate: sql.Composable, part: str) -> int:
+        """Keep the unseen live rows of a part live, and remember their keys until a later sync confirms or
+        refutes their absence. Returns how many were held back."""
+        self._cursor.execute(
+            sql.SQL(
+                "insert into {pending} (table_name, account, key, part, run_id) "
+                "select %(table_name)s, %(account)s, t.{key}::text, %(part)s, %(run_id)s from {table} as t "
+                "where {scope} and {unseen} on conflict (table_name, account, key) do nothing"
+            ).format(
+                pending=self._pending_table(),
+                key=self._key,
+                table=self._table.sql,
+                scope=self._in_scope(predicate),
+                unseen=self._unseen(),
+            ),
+            {**self._bookkeeping, "part": part, "run_id": self._run_id},
+        )
+        return self._cursor.rowcount
+
+    def forget_listed_again(self) -> int:
+        """Drop held-back deletions of rows this sync listed again (or that are no longer live)."""
+        self._cursor.execute(
+            sql.SQL(
+                "delete from {pending} p where p.table_name = %(table_name)s and p.account = %(account)s and "
+                "(exists (select 1 from {seen} s where s.key = p.key) or not exists "
+                "(select 1 from {table} t where t.{key}::text = p.key and t._deleted_at is null))"
+            ).format(pending=self._pending_table(), seen=self._seen, table=self._table.sql, key=self._key),
+            self._bookkeeping,
+        )
+        return self._cursor.rowcount
+
+    def pending_deletions(self) -> int:
+        """Rows of this table and account held back by any sync so far, still waiting for confirmation."""
+        self._cursor.execute(
+            sql.SQL("select count(*) from {} where table_name = %(table_name)s and account = %(account)s").format(
+                self._pending_table()
+            ),
+            self._bookkeeping,
+        )
+        return self._cursor.fetchone()[0]
+
+    # Records PostgreSQL refused, by key: set aside while they are refused, forgotten once one loads.
+
+    def _rejects_table(self) -> sql.Composed:
+        return schema_table(self._table.schema, REJECTS_TABLE)
+
+    def known_rejects(self) -> set[str]:
+        self._cursor.execute(
+            sql.SQL("select key from {} where table_name = %(table_name)s and account = %(account)s").format(
+                self._rejects_table()
+            ),
+            self._bookkeeping,
+        )
+        return {key for (key,) in self._cursor.fetchall()}
+
+    def record_rejects(self, rejects: dict[str, tuple[str, str]]) -> None:
+        """`rejects`: key → (the label of its listing, PostgreSQL's reason)."""
+        for key, (part, reason) in rejects.items():
+            self._cursor.execute(
+                sql.SQL(
+                    "insert into {} (table_name, account, key, part, reason, run_id) "
+                    "values (%(table_name)s, %(account)s, %(key)s, %(part)s, %(reason)s, %(run_id)s) "
+                    "on conflict (table_name, account, key) do update set part = excluded.part, "
+                    "reason = excluded.reason, last_rejected_at = now(), run_id = excluded.run_id"
+                ).format(self._rejects_table()),
+                {**self._bookkeeping, "key": key, "part": part, "reason": reason, "run_id": self._run_id},
             )
+
+    def forget_loaded_rejects(self) -> int:
+        """Drop the rejects this sync stored after all (Twilio's record changed, or the catalogue did)."""
+        self._cursor.execute(
+            sql.SQL(
+                "delete from {} r where r.table_name = %(table_name)s and r.account = %(account)s "
+                "and exists (select 1 from {} s where s.key = r.key)"
+            ).format(self._rejects_table(), self._seen),
+            self._bookkeeping,
         )
         return self._cursor.rowcount
 
