@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from .config import FAULT_KNOBS, SandboxConfig
+from .config import FAULT_KNOBS, SandboxConfig, check_fault_knob
 from .hashing import unit
 
 _INT_KNOBS = {"latency_ms", "concurrency_limit", "retry_after", "slow_ms", "token_ttl_seconds"}
@@ -50,11 +50,8 @@ class Faults:
             raise ValueError(f"unknown fault knobs: {sorted(unknown)}; known: {', '.join(FAULT_KNOBS)}")
         clean = {}
         for name, value in changes.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{name} must be a number")
-            if value < 0 or (name.startswith("rate_") and value > 1):
-                raise ValueError(f"{name} out of range: {value}")
-            clean[name] = int(value) if name in _INT_KNOBS else float(value)
+            checked = check_fault_knob(name, value)
+            clean[name] = int(checked) if name in _INT_KNOBS else float(checked)
         with self._lock:
             self._knobs.update(clean)
             return dict(self._knobs)
