@@ -8,9 +8,14 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 .PHONY: install prepare demo dev lint test schema docs psql pg-start pg-stop sandbox celery-demo clean
 
-# The virtualenv, rebuilt whenever pyproject.toml changes (exact pins live there).
+# The virtualenv, rebuilt whenever pyproject.toml changes (exact pins live there). Python's venv seeds
+# the pip and setuptools it bundles (pip 23.2, setuptools 65.5 on 3.11, with known vulnerabilities):
+# they are raised to these pins, the newest in the package registry when set, before anything else.
+PIP_VERSION := 26.3
+SETUPTOOLS_VERSION := 84.2.1
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check 'pip==$(PIP_VERSION)' 'setuptools==$(SETUPTOOLS_VERSION)'
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,celery,k8s]'
 	touch $@
 

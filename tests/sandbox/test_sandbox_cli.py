@@ -9,11 +9,13 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+import pytest
 import requests
 from sandbox_client import v2010
 
 from twilio_assets.sandbox import SandboxConfig
 from twilio_assets.sandbox.cli import build_parser, main
+from twilio_assets.sandbox.server import SandboxServer
 
 PY = sys.executable
 
@@ -97,3 +99,53 @@ def test_start_up_line_names_url_and_account_but_no_secret():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# --- where it listens, and the fault knobs' bounds ----------------------------------------------------
+
+
+def test_a_non_loopback_address_is_refused_unless_allowed(capsys):
+    cfg = SandboxConfig(now=datetime(2025, 3, 10, 12, tzinfo=UTC))
+    for host in ("0.0.0.0", "", "::"):
+        with pytest.raises(ValueError, match="--allow-remote"):
+            SandboxServer(cfg, host=host)
+    for host in ("127.0.0.1", "localhost"):
+        SandboxServer(cfg, host=host)  # loopback: no objection (not started)
+    with pytest.raises(SystemExit) as exited:
+        main(["--host", "0.0.0.0", "--port", "0", "--now", "2025-03-10T12:00:00Z"])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert "0.0.0.0" in error and "not a loopback address" in error and "--allow-remote" in error
+    with SandboxServer(cfg, host="0.0.0.0", allow_remote=True) as server:
+        r = requests.get(f"http://127.0.0.1:{server.port}/__sandbox__/info", timeout=10)
+        assert r.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "expected"),
+    [
+        ("--rate-429", "1.5", "rate_429 must be between 0 and 1; got 1.5"),
+        ("--rate-reset", "-0.1", "rate_reset must be between 0 and 1; got -0.1"),
+        ("--latency-ms", "3600000", "latency_ms must be between 0 and 60000; got 3600000"),
+        ("--slow-ms", "86400000", "slow_ms must be between 0 and 600000; got 86400000"),
+        ("--retry-after", "99999", "retry_after must be between 0 and 3600; got 99999"),
+        ("--concurrency-limit", "-1", "concurrency_limit must be between 0 and 10000; got -1"),
+        ("--token-ttl-seconds", "0", "token_ttl_seconds must be between 1 and 86400; got 0"),
+    ],
+)
+def test_fault_knobs_out_of_bounds_are_refused_at_start_up(capsys, flag, value, expected):
+    with pytest.raises(SystemExit) as exited:
+        main(["--print-env", "--now", "2025-03-10T12:00:00Z", flag, value])
+    assert exited.value.code == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_fault_knobs_out_of_bounds_are_refused_by_the_admin_endpoint():
+    cfg = SandboxConfig(now=datetime(2025, 3, 10, 12, tzinfo=UTC))
+    with SandboxServer(cfg) as server:
+        url = f"{server.base_url}/__sandbox__/faults"
+        refused = requests.post(url, json={"latency_ms": 10_000_000}, timeout=10)
+        assert refused.status_code == 400 and "latency_ms must be between 0 and 60000" in refused.text
+        assert requests.post(url, json={"rate_5xx": 1.01}, timeout=10).status_code == 400
+        assert requests.get(url, timeout=10).json()["faults"]["latency_ms"] == 0  # nothing changed
+        assert requests.post(url, json={"latency_ms": 60_000, "rate_5xx": 1}, timeout=10).status_code == 200

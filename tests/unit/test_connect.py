@@ -86,8 +86,41 @@ def test_the_token_file_is_owner_only_even_when_it_existed_before(tmp_path):
     path.chmod(0o644)
     write_secret(check_store(path), "TWILIO_PROD_OAUTH_REFRESH_TOKEN", "abc.def-ghi_jkl")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert path.read_text() == "TWILIO_PROD_OAUTH_REFRESH_TOKEN=abc.def-ghi_jkl\n"
+    assert path.read_text() == "old\nTWILIO_PROD_OAUTH_REFRESH_TOKEN=abc.def-ghi_jkl\n"
     assert [p.name for p in tmp_path.iterdir()] == ["twilio.env"]  # no temporary file left behind
+
+
+def test_an_existing_env_file_keeps_its_other_lines_and_gets_its_token_line_replaced(tmp_path):
+    path = tmp_path / "team.env"
+    path.write_text(
+        "# the team's settings\n"
+        "PGHOST=warehouse.internal\n"
+        "export TWILIO_PROD_OAUTH_REFRESH_TOKEN=stale\n"
+        "\n"
+        "TWILIO_PROD_OAUTH_CLIENT_ID=OQ123\n"
+        "TWILIO_PROD_OAUTH_REFRESH_TOKEN='older still'\n"
+        "TWILIO_PROD_OAUTH_REFRESH_TOKEN_NOTE=kept"
+    )
+    write_secret(check_store(path), "TWILIO_PROD_OAUTH_REFRESH_TOKEN", "new token")
+    assert path.read_text() == (
+        "# the team's settings\n"
+        "PGHOST=warehouse.internal\n"
+        "TWILIO_PROD_OAUTH_REFRESH_TOKEN='new token'\n"
+        "\n"
+        "TWILIO_PROD_OAUTH_CLIENT_ID=OQ123\n"
+        "TWILIO_PROD_OAUTH_REFRESH_TOKEN_NOTE=kept\n"
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["team.env"]
+
+
+def test_a_store_behind_a_symlink_updates_the_file_it_points_at(tmp_path):
+    target = tmp_path / "real.env"
+    target.write_text("A=1\n")
+    link = tmp_path / "link.env"
+    link.symlink_to(target)
+    write_secret(check_store(link), "B", "2")
+    assert link.is_symlink() and target.read_text() == "A=1\nB=2\n"
 
 
 def test_unusable_store_paths_are_refused_before_anything_happens(tmp_path):
@@ -193,6 +226,28 @@ def test_with_store_the_token_goes_to_the_file_only(instances_file, tmp_path):
     assert answer.final and answer.exit_code == 0
     assert path.read_text() == "TWILIO_PROD_OAUTH_REFRESH_TOKEN=the-refresh-token\n"
     assert "the-refresh-token" not in answer.page + answer.report and str(path) in answer.report
+
+
+def _get(url: str, host: str) -> requests.Response:
+    return requests.get(url, headers={"Host": host}, timeout=30)
+
+
+def test_the_page_refuses_a_foreign_host_header(instances_file):
+    from twilio_assets.connect.server import ConnectServer
+
+    flow, exchanges = flow_for(instances_file, grant())
+    state = flow.authorize_fields()["state"]
+    with ConnectServer(0) as server:
+        server.attach(flow)
+        own = f"127.0.0.1:{server.port}"
+        # What a rebinding site's script sends: its own name, resolved to 127.0.0.1.
+        for foreign in (f"attacker.example:{server.port}", "attacker.example", f"localhost:{server.port}"):
+            page = _get(server.url, foreign)
+            assert page.status_code == 421 and state not in page.text, foreign
+            callback = _get(f"{server.url}callback?code=c&state={state}", foreign)
+            assert callback.status_code == 421 and exchanges == [], foreign
+        page = _get(server.url, own)
+        assert page.status_code == 200 and state in page.text
 
 
 def test_pages_escape_what_they_show():

@@ -1,7 +1,10 @@
 """The local web server: `/` (the Connect page) and `/callback` (Twilio's answer), on 127.0.0.1 only.
 
 It logs nothing (a callback's URL holds a code), sends no page to caches or other sites, and stops once
-the flow has a final answer and the page saying so has been sent."""
+the flow has a final answer and the page saying so has been sent. It answers only requests addressed
+to the address it bound (`Host: 127.0.0.1:PORT`): a foreign site can point a name of its own at
+127.0.0.1 (DNS rebinding), and the browser would then let that site's scripts read this page and its
+`state`; such requests carry the foreign name in `Host` and are refused."""
 
 from __future__ import annotations
 
@@ -45,6 +48,17 @@ class _Handler(BaseHTTPRequestHandler):
         flow = owner.flow
         assert flow is not None  # attached before serving starts
         parts = urlsplit(self.path)
+        if (self.headers.get("Host") or "").strip().lower() not in owner.own_hosts:
+            self._send(
+                421,
+                pages.failed(
+                    "This request names another host than the address this page listens on, so it is refused "
+                    "(a page under another name could be a foreign site reaching this one).",
+                    f"Open {owner.url} itself.",
+                    retry=False,
+                ),
+            )
+            return
         if parts.path == "/":
             self._send(200, flow.start_page())
         elif parts.path == CALLBACK_PATH:
@@ -84,6 +98,14 @@ class ConnectServer:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
+
+    @property
+    def own_hosts(self) -> frozenset[str]:
+        """The `Host` headers a browser sends for this server's own URL (the port may be left out on 80)."""
+        hosts = {f"{self.host}:{self.port}".lower()}
+        if self.port == 80:
+            hosts.add(self.host.lower())
+        return frozenset(hosts)
 
     @property
     def redirect_uri(self) -> str:

@@ -17,30 +17,24 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
+
+from ..warehouse.connection import postgres_duration
 
 STATEMENT_TIMEOUT_ENV = "TWILIO_DBT_STATEMENT_TIMEOUT"
 DEFAULT_STATEMENT_TIMEOUT = "30min"
 # How often PostgreSQL checks, while a statement runs, that its client is still there.
 CLIENT_CHECK_INTERVAL = "5s"
-_DURATION = re.compile(r"^\s*(\d+)\s*(ms|s|min|h|d)?\s*$")
 _TIMEOUT_MESSAGE = "canceling statement due to statement timeout"
 
 
 def statement_timeout(environ: Mapping[str, str] | None = None) -> str:
     """The ceiling from the environment, checked; "0" means none."""
     environ = os.environ if environ is None else environ
-    value = environ.get(STATEMENT_TIMEOUT_ENV, "").strip() or DEFAULT_STATEMENT_TIMEOUT
-    match = _DURATION.match(value)
-    if not match:
-        raise ValueError(
-            f"{STATEMENT_TIMEOUT_ENV}={value!r} is not a duration. Fix: a whole number with one of "
-            "PostgreSQL's units, e.g. 90s, 30min or 2h (0 turns the ceiling off)."
-        )
-    number, unit = match.groups()
-    return f"{int(number)}{unit or 'ms'}"
+    return postgres_duration(
+        STATEMENT_TIMEOUT_ENV, environ.get(STATEMENT_TIMEOUT_ENV, "").strip() or DEFAULT_STATEMENT_TIMEOUT
+    )
 
 
 def dbt_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:

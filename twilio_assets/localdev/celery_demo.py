@@ -76,7 +76,9 @@ def run(worker_counts: list[int], latency_ms: int) -> int:
     failures = 0
     with SandboxServer(config) as sandbox, LocalRedis() as broker:
         first, last = config.first_day.isoformat(), config.now.date().isoformat()
-        print(f"sync job on Celery workers: {first} .. {last}, sandbox latency {latency_ms} ms, broker {broker.url}")
+        print(
+            f"sync job on Celery workers: {first} .. {last}, sandbox latency {latency_ms} ms, broker {broker.display_url}"
+        )
         for count in worker_counts:
             pg = {**base, "PGDATABASE": f"{DATABASE}_{count}"}
             _fresh_database(pg, pg["PGDATABASE"])

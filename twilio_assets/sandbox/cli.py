@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     server.add_argument("--port", type=int, default=8718, help="port to listen on; 0 picks a free one (default 8718)")
     server.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host that is not loopback (other machines can then read the sandbox and change its "
+        "clock and faults: the admin endpoints have no authentication)",
+    )
+    server.add_argument(
         "--print-env", action="store_true", help="print `export TWILIO_...=` lines with matching credentials and exit"
     )
     server.add_argument("--verbose", action="store_true", help="log every request to stderr")
@@ -56,12 +62,18 @@ def env_lines(config: SandboxConfig, base_url: str) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    config = SandboxConfig.from_namespace(args)
-    if args.print_env:
-        print("\n".join(env_lines(config, f"http://{args.host}:{args.port}")))
-        return 0
-    server = SandboxServer(config, host=args.host, port=args.port, verbose=args.verbose).start()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = SandboxConfig.from_namespace(args)
+        if args.print_env:
+            print("\n".join(env_lines(config, f"http://{args.host}:{args.port}")))
+            return 0
+        server = SandboxServer(
+            config, host=args.host, port=args.port, verbose=args.verbose, allow_remote=args.allow_remote
+        ).start()
+    except ValueError as exc:
+        parser.error(str(exc))  # exits with status 2
     print(
         f"Twilio sandbox on {server.base_url} | main account {config.main_account_sid} | "
         f"clock {config.now.isoformat()} | credentials: run with --print-env for "

@@ -27,21 +27,37 @@ CREDENTIAL_ENV = {
     "oauth_client_secret": "SANDBOX_OAUTH_CLIENT_SECRET",
 }
 
-FAULT_KNOBS = (
-    "latency_ms",
-    "concurrency_limit",
-    "rate_429",
-    "retry_after",
-    "rate_5xx",
-    "rate_reset",
-    "slow_ms",
-    "rate_slow",
-    "rate_truncate",
-    "token_ttl_seconds",
-    "empty_page_from",
-    "retention_page_from",
-    "rate_nul_byte",
-)
+# Each fault knob and the range it must stay in (inclusive). Rates are fractions of requests; the
+# maxima keep a typo (seconds for milliseconds) from stalling every client for hours.
+FAULT_KNOB_RANGES: dict[str, tuple[float, float]] = {
+    "latency_ms": (0, 60_000),
+    "concurrency_limit": (0, 10_000),
+    "rate_429": (0, 1),
+    "retry_after": (0, 3_600),
+    "rate_5xx": (0, 1),
+    "rate_reset": (0, 1),
+    "slow_ms": (0, 600_000),
+    "rate_slow": (0, 1),
+    "rate_truncate": (0, 1),
+    "token_ttl_seconds": (1, 86_400),
+    # From which page on a list answers empty / refused for retention (0: never).
+    "empty_page_from": (0, 1_000_000),
+    "retention_page_from": (0, 1_000_000),
+    "rate_nul_byte": (0, 1),
+}
+FAULT_KNOBS = tuple(FAULT_KNOB_RANGES)
+
+
+def check_fault_knob(name: str, value: object) -> float:
+    """`value` for knob `name`, or a ValueError naming the knob, its range and what was given."""
+    if name not in FAULT_KNOB_RANGES:
+        raise ValueError(f"unknown fault knob {name!r}; known: {', '.join(FAULT_KNOBS)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number; got {value!r}")
+    low, high = FAULT_KNOB_RANGES[name]
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}; got {value!r}")
+    return value
 
 
 def _derived(seed: int, what: str, n: int = 32) -> str:
@@ -99,6 +115,8 @@ class SandboxConfig:
         for name in ("subaccounts", "calls_per_day", "messages_per_day", "scheduled_per_day", "conferences_per_day"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
+        for name in FAULT_KNOBS:
+            check_fault_knob(name, getattr(self, name))
         self.insights_disabled = tuple(self.insights_disabled)
         unknown = set(self.insights_disabled) - set(self.nicknames)
         if unknown:
@@ -213,7 +231,10 @@ class SandboxConfig:
             default=3600,
             help="lifetime of OAuth access tokens, real wall-clock seconds (default 3600)",
         )
-        faults = parser.add_argument_group("fault knobs (deterministic from the seed; 0 = off)")
+        faults = parser.add_argument_group(
+            "fault knobs (deterministic from the seed; 0 = off; rates 0 to 1, delays at most "
+            f"{FAULT_KNOB_RANGES['latency_ms'][1]} ms of latency and {FAULT_KNOB_RANGES['slow_ms'][1]} ms slow)"
+        )
         faults.add_argument("--latency-ms", type=int, default=0, help="delay added to every API request")
         faults.add_argument(
             "--concurrency-limit",

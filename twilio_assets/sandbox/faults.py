@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from typing import Any
 
-from .config import FAULT_KNOBS, SandboxConfig
+from .config import FAULT_KNOBS, SandboxConfig, check_fault_knob
 from .hashing import unit
 
 _INT_KNOBS = {
@@ -59,11 +59,8 @@ class Faults:
             raise ValueError(f"unknown fault knobs: {sorted(unknown)}; known: {', '.join(FAULT_KNOBS)}")
         clean = {}
         for name, value in changes.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{name} must be a number")
-            if value < 0 or (name.startswith("rate_") and value > 1):
-                raise ValueError(f"{name} out of range: {value}")
-            clean[name] = int(value) if name in _INT_KNOBS else float(value)
+            checked = check_fault_knob(name, value)
+            clean[name] = int(checked) if name in _INT_KNOBS else float(checked)
         with self._lock:
             self._knobs.update(clean)
             return dict(self._knobs)

@@ -6,6 +6,7 @@ truncated responses) are applied in the handler; the API itself is in app.py.
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import json
 import socket
@@ -199,10 +200,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class SandboxServer:
-    """A running sandbox: `with SandboxServer(config) as s: requests.get(s.base_url + ...)`."""
+def is_loopback(host: str) -> bool:
+    """Whether every address `host` stands for is a loopback one (a name is resolved; "" means all)."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host or None, None, flags=socket.AI_PASSIVE)}
+        return bool(addresses) and all(ipaddress.ip_address(address).is_loopback for address in addresses)
+    except (OSError, ValueError):
+        return False
 
-    def __init__(self, config: SandboxConfig, *, host: str = "127.0.0.1", port: int = 0, verbose: bool = False):
+
+class SandboxServer:
+    """A running sandbox: `with SandboxServer(config) as s: requests.get(s.base_url + ...)`.
+
+    It listens on loopback only unless `allow_remote` says otherwise: its credentials are derived from
+    a public seed and its admin endpoints (clock, faults) have no authentication."""
+
+    def __init__(
+        self,
+        config: SandboxConfig,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        verbose: bool = False,
+        allow_remote: bool = False,
+    ):
+        if not allow_remote and not is_loopback(host):
+            raise ValueError(
+                f"the sandbox will not listen on {host or 'every interface'!s}: it is not a loopback address, and "
+                "anyone who can reach it could read its data with the seed's public credentials and change its "
+                "clock and faults (the admin endpoints have no authentication). Fix: --host 127.0.0.1, or add "
+                "--allow-remote if other machines must reach it (on a network you trust)."
+            )
         self.config = config
         self.host = host
         self.port = port
