@@ -48,13 +48,16 @@ def prod_env(instances_file, **extra) -> dict[str, str]:
 # --- settings ----------------------------------------------------------------------------------------
 
 
-def test_settings_come_from_the_instances_prefix_and_the_shared_base_url(instances_file):
-    settings = resolve("prod", prod_env(instances_file, TWILIO_BASE_URL="http://127.0.0.1:8718"))
+def test_settings_come_from_the_instances_prefix_only(instances_file):
+    settings = resolve("prod", prod_env(instances_file, TWILIO_PROD_BASE_URL="http://127.0.0.1:8718"))
     assert settings.client_id == CLIENT_ID and settings.client_secret == CLIENT_SECRET
     assert settings.hosts.oauth == "http://127.0.0.1:8718"
     assert settings.refresh_variable == "TWILIO_PROD_OAUTH_REFRESH_TOKEN"
     assert CLIENT_SECRET not in repr(settings)
     assert resolve("prod", prod_env(instances_file)).hosts.oauth == "https://oauth.twilio.com"
+    # Another instance's (or the default instance's) base URL is not borrowed.
+    borrowed = resolve("prod", prod_env(instances_file, TWILIO_BASE_URL="http://127.0.0.1:8718"))
+    assert borrowed.hosts.oauth == "https://oauth.twilio.com"
 
 
 @pytest.mark.parametrize("missing", ["TWILIO_PROD_OAUTH_CLIENT_ID", "TWILIO_PROD_OAUTH_CLIENT_SECRET"])
@@ -73,7 +76,7 @@ def test_an_unknown_instance_lists_the_known_ones(instances_file):
 
 
 def test_a_bad_base_url_is_a_settings_error(instances_file):
-    with pytest.raises(ConnectError, match="TWILIO_BASE_URL"):
+    with pytest.raises(ConnectError, match="TWILIO_PROD_BASE_URL"):
         resolve("prod", prod_env(instances_file, TWILIO_PROD_BASE_URL="ftp://x"))
 
 
@@ -303,7 +306,7 @@ def sandbox_env(instances_file):
             server,
             {
                 "TWILIO_INSTANCES_FILE": str(instances_file),
-                "TWILIO_BASE_URL": server.base_url,
+                "TWILIO_PROD_BASE_URL": server.base_url,
                 "TWILIO_PROD_OAUTH_CLIENT_ID": config.oauth_client_id,
                 "TWILIO_PROD_OAUTH_CLIENT_SECRET": config.oauth_client_secret,
             },

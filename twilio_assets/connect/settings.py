@@ -1,5 +1,5 @@
 """What the command needs from the environment: the instance, its OAuth app's client ID and secret, and
-Twilio's hosts (<prefix>BASE_URL, or TWILIO_BASE_URL as the resources fall back to, points at the sandbox)."""
+Twilio's hosts (the instance's own <prefix>BASE_URL points them at a stand-in such as the sandbox)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ def resolve(instance_name: str, environ: Mapping[str, str]) -> ConnectSettings:
             base_url=_setting(instance, "BASE_URL", environ),
             region=_setting(instance, "REGION", environ),
             edge=_setting(instance, "EDGE", environ),
+            env_prefix=instance.env_prefix,
         )
     except ConfigurationError as exc:
         raise ConnectError(str(exc)) from None
@@ -73,7 +74,5 @@ def resolve(instance_name: str, environ: Mapping[str, str]) -> ConnectSettings:
 
 
 def _setting(instance: Instance, suffix: str, environ: Mapping[str, str]) -> str | None:
-    value = environ.get(instance.env_name(suffix))
-    if not value and suffix == "BASE_URL" and instance.env_prefix != "TWILIO_":
-        value = environ.get("TWILIO_BASE_URL")  # one stand-in serves every instance, as in resources.py
-    return value or None
+    # The instance's own variable only: one without a base URL talks to Twilio (as in defs/resources.py).
+    return environ.get(instance.env_name(suffix)) or None
