@@ -59,6 +59,7 @@ def _freshness(warehouse_env: dict[str, str]) -> dg.AssetCheckResult:
         host=warehouse_env["PGHOST"],
         port=int(warehouse_env["PGPORT"]),
         user=warehouse_env["PGUSER"],
+        password=warehouse_env.get("PGPASSWORD"),
         dbname=warehouse_env["PGDATABASE"],
     )
     return check(dg.build_asset_check_context(resources={"warehouse": resource}))

@@ -70,6 +70,10 @@ def test_ticks_keep_the_whole_lists_equal_to_twilio_and_mark_dropped_tasks(wareh
             world.advance(3 * 3600)
             for collection in COLLECTIONS:
                 result = sync(server, warehouse, collection, world.now.date(), main, token)
+                if result.pending_deletions:
+                    # Most of the list dropped at once: the deletion safeguard waits for a second listing.
+                    result = sync(server, warehouse, collection, world.now.date(), main, token)
+                    assert not result.pending_deletions, (world.now, collection.name)
                 assert not result.mismatched_parts, (world.now, collection.name, result.parts)
                 live, gone = rows(warehouse, collection)
                 assert live == expected(world, collection, main), (world.now, collection.name)

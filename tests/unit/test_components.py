@@ -90,6 +90,7 @@ def test_the_attributes_are_the_instances_file_keys_and_parse_alike():
         "hash_properties",
         "privacy_preset",
         "max_in_flight",
+        "deletion_safeguard",
     }
     assert schema["required"] == ["name"] and schema["additionalProperties"] is False
     assert all(field.get("description") for field in schema["properties"].values())

@@ -55,6 +55,9 @@ FIXES: dict[str, str] = {
     "paths, as for exclude_properties), e.g. {messages: [to, from]}",
     "privacy_preset": "a named set of properties excluded on top of exclude_properties: "
     + "; ".join(f"{name} ({preset_properties(name)})" for name in PRIVACY_PRESETS),
+    "deletion_safeguard": "how much of a part (a day, a list) one answer may mark deleted before the deletion "
+    "waits for the next sync to confirm it: max_share (0 to 1 of its live rows, default 0.5) once it holds "
+    "min_rows rows (default 10), e.g. {max_share: 0.5, min_rows: 10}",
     "max_in_flight": f"a whole number of requests in flight at once for this Twilio account, from 1 to 100 "
     f"(default {DEFAULT_MAX_IN_FLIGHT})",
 }
@@ -179,6 +182,10 @@ with warnings.catch_warnings():
         ] = Field(default_factory=dict)
         privacy_preset: Annotated[PresetName | None, _attribute("privacy_preset", "strict")] = None  # type: ignore[valid-type]
         max_in_flight: Annotated[int, _attribute("max_in_flight", 16, minimum=1, maximum=100)] = DEFAULT_MAX_IN_FLIGHT
+        deletion_safeguard: Annotated[
+            dict[Literal["max_share", "min_rows"], int | float] | None,
+            _attribute("deletion_safeguard", {"max_share": 0.5, "min_rows": 10}),
+        ] = None
 
         _instance: Instance | None = PrivateAttr(default=None)
 
