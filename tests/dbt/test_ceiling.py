@@ -31,7 +31,7 @@ PROBE_KEY = dg.AssetKey(["twilio_marts", PROBE])
 # Long enough that a statement still running past the waits below cannot be a slow machine.
 LONG_SLEEP_SECONDS = 600
 # How long PostgreSQL may take to stop a stopped client's statement: it checks every 5 seconds.
-STOP_WAIT_SECONDS = 60
+STOP_WAIT_SECONDS = 180  # how long a stopped dbt may take to exit on a loaded 2-core machine
 
 
 @pytest.fixture(scope="module")
