@@ -30,12 +30,6 @@ class Sleeps(list):
 
 
 @pytest.fixture
-def server():
-    with ScriptedServer() as running:
-        yield running
-
-
-@pytest.fixture
 def elsewhere():
     """A second host, where a redirect or a foreign next page would lead."""
     with ScriptedServer() as running:

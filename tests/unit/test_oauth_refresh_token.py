@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.scripted_server import Reply, ScriptedServer
+from tests.support.scripted_server import Reply
 from twilio_assets.defs.resources import TwilioResource
 from twilio_assets.twilio_api import (
     ConfigurationError,
@@ -33,12 +33,6 @@ class FakeClock:
 class Sleeps(list):
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as running:
-        yield running
 
 
 def token_answers(server, lifetime=3600):

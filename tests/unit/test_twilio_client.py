@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.scripted_server import Reply, ScriptedServer
+from tests.support.scripted_server import Reply
 from twilio_assets.twilio_api import (
     BasicAuth,
     ConfigurationError,
@@ -36,12 +36,6 @@ def v2010_page(records, next_uri=None):
 class Sleeps(list):
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as running:
-        yield running
 
 
 def basic_client(server, **options) -> TwilioClient:
